@@ -1,0 +1,188 @@
+// Instance use cases: create, list, connect, restart, state, presence, logout, delete, resume at boot.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { badRequest, instanceNotConnected, nameInUse, notFound } from '../domain/errors.js';
+import {
+  DEFAULT_SETTINGS,
+  initialConnectionState,
+  type ConnectionState,
+  type Instance,
+  type InstanceSettings,
+  type Integration,
+  type Presence,
+  type ProxySettings,
+} from '../domain/instance.js';
+import type { ConnectResult } from '../ports/channel.js';
+import type { Clock } from '../ports/clock.js';
+import type { InstanceView, Store, StoredRow } from '../ports/store.js';
+import { sha256Hex } from '../lib/secrets.js';
+import type { ChannelHost } from './channel-host.js';
+
+export interface CreateInstanceInput {
+  name: string;
+  integration: Integration;
+  token?: string;
+  number?: string;
+  businessId?: string;
+  /** Initial state asked for a non-Baileys channel (Evolution's `status`). */
+  status?: ConnectionState;
+  settings: Partial<InstanceSettings>;
+  proxy?: ProxySettings;
+}
+
+export interface CreatedInstance {
+  instance: Instance;
+  settings: StoredRow<InstanceSettings>;
+  proxy: StoredRow<ProxySettings> | null;
+}
+
+export interface InstanceListQuery {
+  name?: string;
+  id?: string;
+  number?: string;
+  /** Set when the caller authenticated with an instance token: only instances with that token are visible. */
+  token?: string;
+}
+
+export interface InstanceServiceOptions {
+  clientName: string;
+  /** Keys that must never become an instance token (the global key). */
+  reservedTokens: string[];
+}
+
+export class InstanceService {
+  constructor(
+    private readonly store: Store,
+    private readonly channels: ChannelHost,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: InstanceServiceOptions,
+  ) {}
+
+  channelAvailable(integration: Integration): boolean {
+    return this.channels.isAvailable(integration);
+  }
+
+  async create(input: CreateInstanceInput): Promise<CreatedInstance> {
+    if (input.integration === 'WHATSAPP-BUSINESS') {
+      if (!input.token) throw badRequest('token is required');
+      if (!input.number) throw badRequest('number is required');
+    }
+    if (input.integration === 'EVOLUTION' && !input.number) throw badRequest('number is required');
+    const token = input.token ?? randomUUID().toUpperCase();
+    if (this.options.reservedTokens.includes(token)) throw badRequest('token must not be the global API key');
+
+    const now = this.clock.now();
+    const available = this.channels.isAvailable(input.integration);
+    const state =
+      available && input.integration !== 'WHATSAPP-BAILEYS' && input.status !== undefined
+        ? input.status
+        : initialConnectionState(input.integration, available);
+    const instance: Instance = {
+      id: randomUUID(),
+      name: input.name,
+      clientName: this.options.clientName,
+      integration: input.integration,
+      connectionStatus: state,
+      ownerJid: null,
+      profileName: null,
+      profilePicUrl: null,
+      number: input.number ?? null,
+      businessId: input.businessId ?? null,
+      token,
+      disconnectionReasonCode: null,
+      disconnectionObject: null,
+      disconnectionAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const settings: InstanceSettings = { ...DEFAULT_SETTINGS, ...definedOnly(input.settings) };
+
+    const created = await this.store.transaction(async (tx) => {
+      if (!(await tx.instances.insert(instance, sha256Hex(token)))) return undefined;
+      const storedSettings = await tx.settings.upsert(instance.id, settings, now);
+      const storedProxy = input.proxy ? await tx.proxies.upsert(instance.id, input.proxy, now) : null;
+      return { instance, settings: storedSettings, proxy: storedProxy };
+    });
+    if (created === undefined) throw nameInUse(input.name);
+    this.logger.info({ instance: instance.name, integration: instance.integration }, 'instance created');
+    return created;
+  }
+
+  async list(query: InstanceListQuery): Promise<InstanceView[]> {
+    const views = await this.store.instances.list({
+      clientName: this.options.clientName,
+      name: query.name,
+      id: query.id,
+      number: query.number,
+      tokenHash: query.token === undefined ? undefined : sha256Hex(query.token),
+    });
+    if (views.length === 0) {
+      if (query.name !== undefined) throw notFound(`Instance "${query.name}" not found`);
+      if (query.id !== undefined) throw notFound(`Instance "${query.id}" not found`);
+      if (query.number !== undefined) throw notFound(`Instance with number "${query.number}" not found`);
+    }
+    return views;
+  }
+
+  /** Connect (or report the current state). Non-open instances of an available channel start connecting. */
+  async connect(instance: Instance, pairingNumber?: string): Promise<ConnectResult> {
+    const connection = this.channels.connection(instance);
+    return connection.connect({ pairingNumber });
+  }
+
+  async restart(instance: Instance): Promise<ConnectResult> {
+    this.channels.factory(instance.integration);
+    if (instance.connectionStatus === 'close') throw instanceNotConnected(instance.name);
+    return this.channels.connection(instance).restart();
+  }
+
+  async setPresence(instance: Instance, presence: Presence): Promise<void> {
+    const factory = this.channels.factory(instance.integration);
+    if (!factory.capabilities.has('presence')) throw badRequest(factory.unsupportedMessage);
+    if (instance.connectionStatus !== 'open') throw instanceNotConnected(instance.name);
+    await this.channels.connection(instance).setPresence(presence);
+  }
+
+  /** Unlinks the account; finishes before it answers, so a client reading right after sees `close`. */
+  async logout(instance: Instance): Promise<void> {
+    if (instance.connectionStatus === 'close') throw instanceNotConnected(instance.name);
+    this.channels.factory(instance.integration);
+    await this.channels.connection(instance).logout();
+    await this.channels.release(instance.id);
+    await this.store.instances.updateConnection(instance.id, { connectionStatus: 'close' }, this.clock.now());
+  }
+
+  /** Logs out if connected, then removes the instance and everything it owns; finishes before it answers. */
+  async delete(instance: Instance): Promise<void> {
+    const live = this.channels.existing(instance.id);
+    if (live !== undefined && instance.connectionStatus !== 'close') {
+      await live.logout().catch((error: unknown) =>
+        this.logger.warn({ instance: instance.name, err: error }, 'logout before delete failed; deleting anyway'),
+      );
+    }
+    await this.channels.release(instance.id);
+    await this.store.instances.delete(instance.id);
+    this.logger.info({ instance: instance.name }, 'instance deleted');
+  }
+
+  /** Boot: reopen the connection of every stored instance whose channel is installed. */
+  async resumeAll(): Promise<number> {
+    const instances = await this.store.instances.listAll(this.options.clientName);
+    let resumed = 0;
+    for (const instance of instances) {
+      if (!this.channels.isAvailable(instance.integration)) continue;
+      try {
+        await this.channels.connection(instance).connect({ resume: true });
+        resumed += 1;
+      } catch (error) {
+        this.logger.error({ instance: instance.name, err: error }, 'could not resume instance');
+      }
+    }
+    return resumed;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,51 @@
+// Every error leaves as Evolution's body; a client mistake is never a 500.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
+import { errorBody } from '../wire/errors.js';
+import { RequestValidationError } from './validation.js';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unavailable: 503,
+};
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof RequestValidationError) {
+      return reply.code(400).send(errorBody(400, error.messages));
+    }
+    if (error instanceof DomainError) {
+      const status = STATUS_OF[error.kind];
+      return reply.code(status).send(errorBody(status, status === 401 ? 'Unauthorized' : error.messages));
+    }
+    const status = (error as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      // Fastify's own client errors: malformed or empty JSON, body too large, unsupported content type …
+      return reply.code(status).send(errorBody(status, [clientErrorText(error as FastifyError)]));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(errorBody(500, ['Internal Server Error']));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    reply.code(404).send(errorBody(404, [`Cannot ${request.method} ${path}`]));
+  });
+}
+
+function clientErrorText(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return "Body cannot be empty when content-type is set to 'application/json'";
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `Unsupported content type: ${error.message.replace(/^Unsupported Media Type:?\s*/i, '')}`;
+    default:
+      return error.message;
+  }
+}

@@ -1,0 +1,77 @@
+// The Fastify app: validation, errors, the apikey guard, CORS, OpenAPI and the route groups.
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Store } from '../ports/store.js';
+import { installAuth } from './auth.js';
+import type { HttpContext } from './context.js';
+import { installErrorHandlers } from './errors.js';
+import { instanceRoutes } from './routes/instance.js';
+import { proxyRoutes } from './routes/proxy.js';
+import { rootRoutes } from './routes/root.js';
+import { settingsRoutes } from './routes/settings.js';
+import { zodValidatorCompiler } from './validation.js';
+
+export interface HttpServerOptions {
+  ctx: HttpContext;
+  store: Store;
+  apiKey: string;
+  logger: Logger;
+}
+
+export async function buildHttpServer({ ctx, store, apiKey, logger }: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Per-request lines are logged at debug level by the hook below instead of Fastify's two info lines.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  installErrorHandlers(app);
+
+  await app.register(cors, {
+    origin: ctx.config.cors.origins.includes('*') ? true : ctx.config.cors.origins,
+    methods: ctx.config.cors.methods,
+    credentials: ctx.config.cors.credentials,
+  });
+
+  if (ctx.config.docsEnabled) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Parley API',
+          version: ctx.version,
+          description:
+            'Multi-channel messaging gateway, wire-compatible with Evolution API v2. Send the global key or an ' +
+            'instance token in the `apikey` header.',
+        },
+        components: { securitySchemes: { apikey: { type: 'apiKey', in: 'header', name: 'apikey' } } },
+        security: [{ apikey: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  installAuth(app, store, apiKey);
+  rootRoutes(app, ctx);
+  instanceRoutes(app, ctx);
+  settingsRoutes(app, ctx);
+  proxyRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,6 @@
+// Time, injectable so timers and expiries can be tested without sleeping.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,7 @@
+// The ordered migration set, run on both SQLite and PostgreSQL. Append; never edit a shipped migration.
+import type { Migration } from 'kysely';
+import * as m001 from './001-instances.js';
+
+export const migrations: Record<string, Migration> = {
+  '001-instances': m001,
+};

@@ -1,0 +1,99 @@
+// The Kysely table types. Booleans are 0/1 on SQLite and true/false on PostgreSQL; times are epoch milliseconds.
+import type { Generated } from 'kysely';
+
+type Bool = number | boolean;
+
+export interface InstancesTable {
+  id: string;
+  name: string;
+  client_name: string;
+  integration: string;
+  connection_status: string;
+  owner_jid: string | null;
+  profile_name: string | null;
+  profile_pic_url: string | null;
+  number: string | null;
+  business_id: string | null;
+  token: string;
+  token_hash: string;
+  disconnection_reason_code: number | null;
+  disconnection_object: string | null;
+  disconnection_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InstanceSettingsTable {
+  instance_id: string;
+  id: string;
+  reject_call: Bool;
+  msg_call: string;
+  groups_ignore: Bool;
+  always_online: Bool;
+  read_messages: Bool;
+  read_status: Bool;
+  sync_full_history: Bool;
+  wavoip_token: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InstanceProxiesTable {
+  instance_id: string;
+  id: string;
+  enabled: Bool;
+  host: string;
+  port: string;
+  protocol: string;
+  username: string;
+  password: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatsTable {
+  id: string;
+  instance_id: string;
+  remote_jid: string;
+  name: string | null;
+  unread_messages: Generated<number>;
+  last_message_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactsTable {
+  id: string;
+  instance_id: string;
+  remote_jid: string;
+  push_name: string | null;
+  profile_pic_url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  instance_id: string;
+  message_id: string;
+  remote_jid: string;
+  from_me: Bool;
+  participant: string | null;
+  push_name: string | null;
+  message_type: string;
+  message: string;
+  context_info: string | null;
+  source: string;
+  status: string;
+  message_timestamp: number;
+  created_at: number;
+}
+
+export interface Database {
+  instances: InstancesTable;
+  instance_settings: InstanceSettingsTable;
+  instance_proxies: InstanceProxiesTable;
+  chats: ChatsTable;
+  contacts: ContactsTable;
+  messages: MessagesTable;
+}

@@ -1,0 +1,165 @@
+// `/instance/*`: request schemas and the response shapes of compat §4.
+import { z } from 'zod';
+import { CONNECTION_STATES, INTEGRATIONS, PRESENCES, type Instance } from '../domain/instance.js';
+import type { CreateInstanceInput, CreatedInstance } from '../core/instances.js';
+import type { ConnectResult } from '../ports/channel.js';
+import type { InstanceView } from '../ports/store.js';
+import { instanceNameSchema, iso, portSchema } from './common.js';
+import { proxyHostSchema, proxyProtocolSchema, proxyRow } from './proxy.js';
+import { settingsRow, settingsValues } from './settings.js';
+
+export const createInstanceBody = z
+  .object({
+    instanceName: instanceNameSchema,
+    // Evolution answers a missing or unknown integration with this exact text.
+    integration: z
+      .string()
+      .optional()
+      .refine((v) => v !== undefined && (INTEGRATIONS as readonly string[]).includes(v), { error: 'Invalid integration' }),
+    token: z.string().min(1).max(512).optional(),
+    number: z
+      .string()
+      .regex(/^\d+[.@\w-]+/, { error: 'number must start with digits (e.g. 5511999999999)' })
+      .optional(),
+    businessId: z.string().optional(),
+    qrcode: z.boolean().optional(),
+    status: z.enum(CONNECTION_STATES).optional(),
+    rejectCall: z.boolean().optional(),
+    msgCall: z.string().optional(),
+    groupsIgnore: z.boolean().optional(),
+    alwaysOnline: z.boolean().optional(),
+    readMessages: z.boolean().optional(),
+    readStatus: z.boolean().optional(),
+    syncFullHistory: z.boolean().optional(),
+    wavoipToken: z.string().optional(),
+    proxyHost: proxyHostSchema.optional(),
+    proxyPort: portSchema.optional(),
+    proxyProtocol: proxyProtocolSchema.optional(),
+    proxyUsername: z.string().optional(),
+    proxyPassword: z.string().optional(),
+    chatwootAccountId: z.union([z.string(), z.number()]).optional(),
+    chatwootToken: z.string().optional(),
+    chatwootUrl: z.string().optional(),
+  });
+
+export type CreateInstanceBody = z.output<typeof createInstanceBody>;
+
+export function wantsChatwoot(body: CreateInstanceBody): boolean {
+  return body.chatwootAccountId !== undefined && body.chatwootToken !== undefined && body.chatwootUrl !== undefined;
+}
+
+export function createInputFromBody(body: CreateInstanceBody): CreateInstanceInput {
+  const hasProxy = body.proxyHost !== undefined && body.proxyPort !== undefined && body.proxyProtocol !== undefined;
+  return {
+    name: body.instanceName,
+    integration: body.integration as CreateInstanceInput['integration'],
+    token: body.token,
+    number: body.number,
+    businessId: body.businessId,
+    status: body.status,
+    settings: {
+      rejectCall: body.rejectCall,
+      msgCall: body.msgCall,
+      groupsIgnore: body.groupsIgnore,
+      alwaysOnline: body.alwaysOnline,
+      readMessages: body.readMessages,
+      readStatus: body.readStatus,
+      syncFullHistory: body.syncFullHistory,
+      wavoipToken: body.wavoipToken,
+    },
+    proxy: hasProxy
+      ? {
+          enabled: true,
+          host: body.proxyHost!,
+          port: body.proxyPort!,
+          protocol: body.proxyProtocol!,
+          username: body.proxyUsername ?? '',
+          password: body.proxyPassword ?? '',
+        }
+      : undefined,
+  };
+}
+
+export interface CreateResponseContext {
+  serverUrl: string;
+  metaVerifyToken: string;
+}
+
+export function createResponse(created: CreatedInstance, ctx: CreateResponseContext, qrcode?: ConnectResult['qrcode']) {
+  const { instance } = created;
+  const business = instance.integration === 'WHATSAPP-BUSINESS';
+  return {
+    instance: {
+      instanceName: instance.name,
+      instanceId: instance.id,
+      integration: instance.integration,
+      webhookWaBusiness: business ? `${ctx.serverUrl}/webhook/meta` : null,
+      accessTokenWaBusiness: business ? ctx.metaVerifyToken : '',
+      status: instance.connectionStatus,
+    },
+    hash: instance.token,
+    settings: settingsValues(created.settings),
+    ...(qrcode !== undefined ? { qrcode } : {}),
+  };
+}
+
+/** One element of `fetchInstances` (compat §4.5). */
+export function instanceRow(view: InstanceView) {
+  const i = view.instance;
+  return {
+    id: i.id,
+    name: i.name,
+    connectionStatus: i.connectionStatus,
+    ownerJid: i.ownerJid,
+    profileName: i.profileName,
+    profilePicUrl: i.profilePicUrl,
+    integration: i.integration,
+    number: i.number,
+    businessId: i.businessId,
+    token: i.token,
+    clientName: i.clientName,
+    disconnectionReasonCode: i.disconnectionReasonCode,
+    disconnectionObject: i.disconnectionObject,
+    disconnectionAt: iso(i.disconnectionAt),
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+    Chatwoot: null,
+    Proxy: view.proxy === null ? null : proxyRow(view.proxy),
+    Rabbitmq: null,
+    Nats: null,
+    Sqs: null,
+    Websocket: null,
+    Setting: view.settings === null ? null : settingsRow(view.settings),
+    _count: { Message: view.counts.messages, Contact: view.counts.contacts, Chat: view.counts.chats },
+  };
+}
+
+export const fetchInstancesQuery = z.object({
+  instanceName: z.string().optional(),
+  instanceId: z.string().optional(),
+  number: z.string().optional(),
+});
+
+export const connectQuery = z.object({
+  number: z
+    .string()
+    .regex(/^\+?\d{8,15}$/, { error: 'number must be the phone number to pair, digits only (8 to 15)' })
+    .optional(),
+});
+
+export function connectionStateResponse(instance: Instance) {
+  return { instance: { instanceName: instance.name, state: instance.connectionStatus } };
+}
+
+/** `open` → the connectionState shape; otherwise the QR object (fields may be absent until the QR arrives). */
+export function connectResponse(instance: Instance, result: ConnectResult) {
+  if (result.state === 'open' || result.qrcode === undefined) {
+    return { instance: { instanceName: instance.name, state: result.state } };
+  }
+  return { ...result.qrcode };
+}
+
+export const setPresenceBody = z.object({ presence: z.enum(PRESENCES) });
+
+export const logoutResponse = { status: 'SUCCESS', error: false, response: { message: 'Instance logged out' } };
+export const deleteResponse = { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } };
