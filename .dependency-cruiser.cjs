@@ -32,9 +32,17 @@ module.exports = {
     },
     {
       name: 'wire-maps-only',
+      comment: 'wire maps between domain/core types and Evolution\'s format; it may read the event catalogue',
       severity: 'error',
       from: { path: '^src/wire/' },
-      to: { path: '^src/(?!wire/|domain/|ports/|core/|lib/)' },
+      to: { path: '^src/(?!wire/|domain/|ports/|core/|lib/|events/catalogue\\.ts$)' },
+    },
+    {
+      name: 'events-pipeline-imports',
+      comment: 'the dispatcher and its helpers use domain, ports, lib, wire renderers and their own folder',
+      severity: 'error',
+      from: { path: '^src/events/(?!sinks/)' },
+      to: { path: '^src/(?!events/|domain/|ports/|lib/|wire/)' },
     },
     { name: 'nothing-imports-main', severity: 'error', from: {}, to: { path: '^src/main\\.ts$' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { shapeEventsConfig, type EventsConfig } from './events-env.js';
 import { envSchema, type Env, type LogLevel } from './schema.js';
 
 export class ConfigError extends Error {
@@ -38,6 +39,7 @@ export interface Config {
   /** Meta's webhook verify token (WA_BUSINESS_TOKEN_WEBHOOK); shown in the create response of BUSINESS instances. */
   metaVerifyToken: string;
   facebook: { appId: string | undefined; configId: string | undefined; userToken: string | undefined };
+  events: EventsConfig;
 }
 
 /** Merge a `.env` file (if present) under the real environment; the real environment wins. */
@@ -77,6 +79,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     clientName: env.DATABASE_CONNECTION_CLIENT_NAME,
     metaVerifyToken: env.WA_BUSINESS_TOKEN_WEBHOOK ?? '',
     facebook: { appId: env.FACEBOOK_APP_ID, configId: env.FACEBOOK_CONFIG_ID, userToken: env.FACEBOOK_USER_TOKEN },
+    events: shapeEventsConfig(env),
   };
 }
 

@@ -2,6 +2,7 @@
 // Variables that only later features read are added together with those features.
 import { z } from 'zod';
 import { envBool, envInt, envList, envOptionalString, envString, envUrl } from './env-types.js';
+import { eventsEnvSchema } from './events-env.js';
 
 const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type PinoLevel = (typeof PINO_LEVELS)[number];
@@ -48,7 +49,7 @@ const delInstance = z
     return n;
   });
 
-export const envSchema = z.object({
+const baseEnvSchema = z.object({
   SERVER_NAME: envString('parley'),
   SERVER_HOST: envString('0.0.0.0'),
   SERVER_PORT: envInt(8080, 0, 65535),
@@ -83,6 +84,8 @@ export const envSchema = z.object({
   FACEBOOK_CONFIG_ID: envOptionalString(),
   FACEBOOK_USER_TOKEN: envOptionalString(),
 });
+
+export const envSchema = baseEnvSchema.extend(eventsEnvSchema.shape);
 
 export type Env = z.output<typeof envSchema>;
 export type LogLevel = PinoLevel;

@@ -1,7 +1,7 @@
 // Instance use cases: create, list, connect, restart, state, presence, logout, delete, resume at boot.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { badRequest, instanceNotConnected, nameInUse, notFound } from '../domain/errors.js';
+import { badRequest, instanceNotConnected, nameInUse, notFound, unauthorized } from '../domain/errors.js';
 import {
   DEFAULT_SETTINGS,
   initialConnectionState,
@@ -110,6 +110,14 @@ export class InstanceService {
   }
 
   async list(query: InstanceListQuery): Promise<InstanceView[]> {
+    // No stored value holds a NUL character (bodies with one are refused), so such a filter matches nothing.
+    const impossible = [query.name, query.id, query.number].find((v) => v?.includes('\u0000'));
+    // An instance token must match some instance before any filter can reveal what exists.
+    if (query.token !== undefined) {
+      const own = await this.store.instances.list({ clientName: this.options.clientName, tokenHash: sha256Hex(query.token) });
+      if (own.length === 0) throw unauthorized();
+    }
+    if (impossible !== undefined) throw notFound(`Instance "${impossible}" not found`);
     const views = await this.store.instances.list({
       clientName: this.options.clientName,
       name: query.name,

@@ -17,6 +17,7 @@ export const badRequest = (...messages: unknown[]) => new DomainError('bad-reque
 export const notFound = (...messages: unknown[]) => new DomainError('not-found', messages);
 export const forbidden = (...messages: unknown[]) => new DomainError('forbidden', messages);
 export const conflict = (...messages: unknown[]) => new DomainError('conflict', messages);
+export const unauthorized = () => new DomainError('unauthorized', ['Unauthorized']);
 
 export const instanceNotFound = (name: string) => notFound(`The "${name}" instance does not exist`);
 export const instanceNotConnected = (name: string) => badRequest(`The "${name}" instance is not connected`);

@@ -2,7 +2,7 @@
 // secret comparison is constant-time. Keys are never logged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { instanceNotFound } from '../domain/errors.js';
-import type { Instance } from '../domain/instance.js';
+import { isValidInstanceName, type Instance } from '../domain/instance.js';
 import { secretsEqual } from '../lib/secrets.js';
 import type { Store } from '../ports/store.js';
 import { errorBody, unauthorizedBody } from '../wire/errors.js';
@@ -54,7 +54,8 @@ export function installAuth(app: FastifyInstance, store: Store, globalKey: strin
 
     const name = (request.params as { instanceName?: string }).instanceName ?? '';
     if (name === '') return reply.code(400).send(errorBody(400, ['"instanceName" not provided.']));
-    const instance = await store.instances.findByName(name);
+    // A name no instance can have is not looked up (nor can it reach the database with bytes it cannot store).
+    const instance = isValidInstanceName(name) ? await store.instances.findByName(name) : undefined;
     if (isGlobal) {
       if (instance === undefined) throw instanceNotFound(name);
       request.caller = { kind: 'global' };

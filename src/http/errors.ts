@@ -1,5 +1,5 @@
 // Every error leaves as Evolution's body; a client mistake is never a 500.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { errorBody } from '../wire/errors.js';
 import { RequestValidationError } from './validation.js';
@@ -25,7 +25,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       // Fastify's own client errors: malformed or empty JSON, body too large, unsupported content type …
-      return reply.code(status).send(errorBody(status, [clientErrorText(error as FastifyError)]));
+      return reply.code(status).send(errorBody(status, [clientErrorText(error as FastifyError, request)]));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody(500, ['Internal Server Error']));
@@ -37,14 +37,20 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 }
 
-function clientErrorText(error: FastifyError): string {
+/** Errors Fastify raises before routing (an undecodable URL …) get the same body. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.code(status).send(errorBody(status, [error.code === 'FST_ERR_BAD_URL' ? 'The request URL is malformed' : error.message]));
+}
+
+function clientErrorText(error: FastifyError, request: FastifyRequest): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'Request body is too large';
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return "Body cannot be empty when content-type is set to 'application/json'";
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return `Unsupported content type: ${error.message.replace(/^Unsupported Media Type:?\s*/i, '')}`;
+      return `Unsupported content type "${String(request.headers['content-type'] ?? '')}": send application/json`;
     default:
       return error.message;
   }

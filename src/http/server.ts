@@ -1,5 +1,6 @@
 // The Fastify app: validation, errors, the apikey guard, CORS, OpenAPI and the route groups.
 import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -8,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../ports/store.js';
 import { installAuth } from './auth.js';
 import type { HttpContext } from './context.js';
-import { installErrorHandlers } from './errors.js';
+import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
+import { installBodyParsing } from './body-parsing.js';
 import { instanceRoutes } from './routes/instance.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { rootRoutes } from './routes/root.js';
@@ -30,10 +32,13 @@ export async function buildHttpServer({ ctx, store, apiKey, logger }: HttpServer
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   installErrorHandlers(app);
+  installBodyParsing(app);
+  await app.register(formbody);
 
   await app.register(cors, {
     origin: ctx.config.cors.origins.includes('*') ? true : ctx.config.cors.origins,

@@ -1,5 +1,6 @@
 // Storage ports. To add a storage backend, implement `Store` (see src/storage/store.ts for the Kysely one).
 import type { Instance, InstanceSettings, ProxySettings } from '../domain/instance.js';
+import type { DeliveryRepository, EndpointRepository, OutboxRepository } from './events.js';
 
 /** A stored 1:1 configuration row of an instance, as Evolution exposes it (`Setting`, `Proxy`, …). */
 export type StoredRow<T> = T & { id: string; instanceId: string; createdAt: Date; updatedAt: Date };
@@ -66,13 +67,21 @@ export interface Repositories {
   instances: InstanceRepository;
   settings: SettingsRepository;
   proxies: ProxyRepository;
+  outbox: OutboxRepository;
+  endpoints: EndpointRepository;
+  deliveries: DeliveryRepository;
 }
 
 export interface Store extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Runs `work` in one database transaction: all of it is stored, or none of it. */
+  /**
+   * Runs `work` in one database transaction: all of it is stored, or none of it. Events appended through
+   * `tx.outbox` are announced to `onEventsCommitted` listeners only after the commit.
+   */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Called after every commit that stored events (node-local wake-up for the dispatcher). */
+  onEventsCommitted(listener: (count: number) => void): void;
   close(): Promise<void>;
 }

@@ -18,7 +18,8 @@ const INT8_OID = 20;
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   const opened = config.dialect === 'sqlite' ? openSqlite(config.file) : await openPostgres(config);
   try {
-    await migrate(opened.db);
+    // Kysely looks for its migration tables across all schemas; pin it to ours, or another schema's tables fool it.
+    await migrate(opened.db, config.dialect === 'postgres' ? (config.schema ?? 'public') : undefined);
   } catch (error) {
     await opened.db.destroy();
     throw error;
@@ -62,8 +63,8 @@ async function openPostgres(config: Extract<DatabaseConfig, { dialect: 'postgres
   return { db, dialect: 'postgres' };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+async function migrate(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<void> {
+  const migrator = new Migrator({ db, migrationTableSchema, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {

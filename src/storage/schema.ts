@@ -89,7 +89,50 @@ export interface MessagesTable {
   created_at: number;
 }
 
+export interface EventEndpointsTable {
+  id: string;
+  instance_id: string | null;
+  transport: string;
+  enabled: Bool;
+  events: string;
+  config: string;
+  disabled_reason: string | null;
+  removed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxEventsTable {
+  seq: Generated<number>;
+  id: string;
+  instance_id: string | null;
+  instance_name: string | null;
+  event: string;
+  chat_key: string | null;
+  sender: string | null;
+  data: string;
+  created_at: number;
+}
+
+export interface EventDeliveriesTable {
+  endpoint_id: string;
+  event_seq: number;
+  instance_id: string | null;
+  order_key: string;
+  status: string;
+  attempts: number;
+  step: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status: number | null;
+  delivered_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
+  event_endpoints: EventEndpointsTable;
+  outbox_events: OutboxEventsTable;
+  event_deliveries: EventDeliveriesTable;
   instances: InstancesTable;
   instance_settings: InstanceSettingsTable;
   instance_proxies: InstanceProxiesTable;

@@ -4,23 +4,40 @@ import type { Repositories, Store } from '../ports/store.js';
 import { pingDatabase, type OpenDatabase } from './db.js';
 import type { Database } from './schema.js';
 import { KyselyInstanceRepository } from './repositories/instances.js';
+import { KyselyDeliveryRepository } from './repositories/deliveries.js';
+import { KyselyEndpointRepository } from './repositories/endpoints.js';
+import { KyselyOutboxRepository } from './repositories/outbox.js';
 import { KyselyProxyRepository } from './repositories/proxies.js';
 import { KyselySettingsRepository } from './repositories/settings.js';
 
-function repositories(db: Kysely<Database>): Repositories {
+function repositories(db: Kysely<Database>, onAppended: (count: number) => void): Repositories {
   return {
     instances: new KyselyInstanceRepository(db),
     settings: new KyselySettingsRepository(db),
     proxies: new KyselyProxyRepository(db),
+    outbox: new KyselyOutboxRepository(db, onAppended),
+    endpoints: new KyselyEndpointRepository(db),
+    deliveries: new KyselyDeliveryRepository(db),
   };
 }
 
 export function createStore({ db, dialect }: OpenDatabase): Store {
+  const listeners: ((count: number) => void)[] = [];
+  const announce = (count: number) => {
+    for (const listener of listeners) listener(count);
+  };
   return {
     dialect,
-    ...repositories(db),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx))),
+    ...repositories(db, announce),
+    async transaction(work) {
+      // Events appended inside the transaction are announced only once it has committed.
+      let appended = 0;
+      const result = await db.transaction().execute((trx) => work(repositories(trx, (n) => (appended += n))));
+      if (appended > 0) announce(appended);
+      return result;
+    },
     ping: () => pingDatabase(db),
+    onEventsCommitted: (listener) => listeners.push(listener),
     close: () => db.destroy(),
   };
 }

@@ -20,5 +20,5 @@ export const portSchema = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
   .refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, {
-    error: (issue) => `port "${String(issue.input)}" must be a number from 1 to 65535`,
+    error: (issue) => `must be a port number from 1 to 65535, got "${String(issue.input)}"`,
   });

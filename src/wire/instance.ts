@@ -13,9 +13,8 @@ export const createInstanceBody = z
     instanceName: instanceNameSchema,
     // Evolution answers a missing or unknown integration with this exact text.
     integration: z
-      .string()
-      .optional()
-      .refine((v) => v !== undefined && (INTEGRATIONS as readonly string[]).includes(v), { error: 'Invalid integration' }),
+      .string({ error: 'Invalid integration' })
+      .refine((v) => (INTEGRATIONS as readonly string[]).includes(v), { error: 'Invalid integration' }),
     token: z.string().min(1).max(512).optional(),
     number: z
       .string()

@@ -8,7 +8,7 @@ import { iso, portSchema } from './common.js';
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export const proxyHostSchema = z.string().refine((v) => HOSTNAME.test(v) || isIP(v) !== 0, {
-  error: (issue) => `host "${String(issue.input)}" must be a host name or IP address (no scheme, port or path)`,
+  error: (issue) => `must be a host name or IP address (no scheme, port or path), got "${String(issue.input)}"`,
 });
 
 export const proxyProtocolSchema = z.enum(PROXY_PROTOCOLS);
@@ -32,11 +32,11 @@ export const proxySetBody = z
     }
     if (body.host) {
       const r = proxyHostSchema.safeParse(body.host);
-      if (!r.success) ctx.addIssue({ code: 'custom', path: ['host'], message: r.error.issues[0]!.message });
+      if (!r.success) ctx.addIssue({ code: 'custom', path: ['host'], message: `host ${r.error.issues[0]!.message}` });
     }
     if (body.port !== undefined && body.port !== '') {
       const r = portSchema.safeParse(body.port);
-      if (!r.success) ctx.addIssue({ code: 'custom', path: ['port'], message: r.error.issues[0]!.message });
+      if (!r.success) ctx.addIssue({ code: 'custom', path: ['port'], message: `port ${r.error.issues[0]!.message}` });
     }
     if (body.protocol) {
       const r = proxyProtocolSchema.safeParse(body.protocol);

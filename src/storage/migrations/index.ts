@@ -1,7 +1,9 @@
 // The ordered migration set, run on both SQLite and PostgreSQL. Append; never edit a shipped migration.
 import type { Migration } from 'kysely';
 import * as m001 from './001-instances.js';
+import * as m002 from './002-events.js';
 
 export const migrations: Record<string, Migration> = {
   '001-instances': m001,
+  '002-events': m002,
 };
