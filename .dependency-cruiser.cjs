@@ -42,7 +42,7 @@ module.exports = {
       comment: 'the dispatcher and its helpers use domain, ports, lib, wire renderers and their own folder',
       severity: 'error',
       from: { path: '^src/events/(?!sinks/)' },
-      to: { path: '^src/(?!events/|domain/|ports/|lib/|wire/)' },
+      to: { path: '^src/(?!events/|domain/|ports/|lib/|wire/|config/)' },
     },
     { name: 'nothing-imports-main', severity: 'error', from: {}, to: { path: '^src/main\\.ts$' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

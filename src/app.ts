@@ -1,19 +1,30 @@
-// Composition of one Parley node: storage, core services, channels, HTTP. Used by main.ts and by tests.
+// Composition of one Parley node: storage, core services, channels, the event pipeline, HTTP. Used by main.ts and tests.
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import { builtInChannels } from './channels/registry.js';
 import { ChannelHost } from './core/channel-host.js';
+import { EventConfigService } from './core/event-config.js';
 import { InstanceConfigService } from './core/instance-config.js';
 import { InstanceReaper } from './core/instance-reaper.js';
 import { InstanceService } from './core/instances.js';
+import type { Transport } from './domain/delivery.js';
+import { Dispatcher } from './events/dispatcher.js';
+import { syncGlobalEndpoints } from './events/global-endpoints.js';
+import { PipelineMetrics } from './events/metrics.js';
+import { builtInSinks } from './events/sink-registry.js';
 import { buildHttpServer } from './http/server.js';
+import { OutboundPolicy } from './lib/outbound-policy.js';
+import { secretsEqual } from './lib/secrets.js';
 import type { ChannelFactory } from './ports/channel.js';
 import { systemClock, type Clock } from './ports/clock.js';
+import type { EventSink, SinkFactory } from './ports/event-sink.js';
 import type { Store } from './ports/store.js';
 import { openDatabase } from './storage/db.js';
 import { createStore } from './storage/store.js';
+import { renderEvent } from './wire/event-envelopes.js';
+import { lifecycleEventData } from './wire/event-data.js';
 
 export interface ParleyOptions {
   config: Config;
@@ -22,70 +33,135 @@ export interface ParleyOptions {
   clock?: Clock;
   /** Replaces the built-in channel registry (tests install fake channels). */
   channels?: ChannelFactory[];
+  /** Replaces the built-in transports (tests). */
+  sinks?: SinkFactory[];
 }
 
 export interface Parley {
   http: FastifyInstance;
   store: Store;
   instances: InstanceService;
+  dispatcher: Dispatcher | undefined;
   reaper: InstanceReaper | undefined;
-  /** Listens on the configured host/port and resumes stored instances; resolves with the bound address. */
+  /** Listens, announces APPLICATION_STARTUP, starts delivering and resumes stored instances; resolves with the address. */
   start(): Promise<string>;
-  /** Stops accepting, finishes in-flight requests, closes channels and the database. */
+  /** Stops accepting, finishes in-flight requests and deliveries, closes transports, channels and the database. */
   stop(): Promise<void>;
 }
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export async function createParley(options: ParleyOptions): Promise<Parley> {
-  const { config, logger } = options;
+  const { config, logger, apiKey } = options;
   const clock = options.clock ?? systemClock;
   const store = createStore(await openDatabase(config.database));
+  const outbound = new OutboundPolicy({ blockPrivate: config.events.blockPrivateTargets });
 
+  let instances: InstanceService | undefined;
   const channels = new ChannelHost(
     options.channels ?? builtInChannels(),
-    (instance) => ({
-      connectionChanged: (patch) => store.instances.updateConnection(instance.id, patch, clock.now()),
-    }),
+    (instance) => ({ connectionChanged: (patch) => instances!.applyConnection(instance.id, patch) }),
     logger,
   );
-  const instances = new InstanceService(store, channels, clock, logger, {
+  instances = new InstanceService(store, channels, clock, logger, {
     clientName: config.clientName,
-    reservedTokens: [options.apiKey],
+    reservedTokens: [apiKey],
+    eventData: lifecycleEventData,
   });
   const instanceConfig = new InstanceConfigService(store, clock);
+  const sinkFactories = options.sinks ?? builtInSinks(config.events, config.serverName);
+  const available = new Set<Transport>(sinkFactories.map((s) => s.transport));
+  let dispatcher: Dispatcher | undefined;
+  const eventConfig = new EventConfigService(store, clock, outbound, available, () => void dispatcher?.refresh());
+  const metrics = new PipelineMetrics(store, config.clientName);
   const reaper =
     config.deleteInstanceAfterMinutes === false
       ? undefined
-      : new InstanceReaper(store, instances, clock, logger, {
-          clientName: config.clientName,
-          minutes: config.deleteInstanceAfterMinutes,
-        });
+      : new InstanceReaper(store, instances, clock, logger, { clientName: config.clientName, minutes: config.deleteInstanceAfterMinutes });
 
   const http = await buildHttpServer({
-    ctx: { config, version, instances, instanceConfig, ping: () => store.ping() },
+    ctx: { config, version, instances, instanceConfig, eventConfig, ping: () => store.ping() },
     store,
-    apiKey: options.apiKey,
+    apiKey,
     logger,
+    metricsRegistry: metrics.registry,
   });
+
+  const sinks = new Map<Transport, EventSink>();
+  for (const factory of sinkFactories) {
+    sinks.set(
+      factory.transport,
+      factory.create({
+        logger,
+        outbound: { check: (url) => outbound.check(url), lookup: (host) => outbound.lookup(host), connectLookup: outbound.connectLookup },
+        requestTimeoutMs: config.events.requestTimeoutMs,
+        nonRetryableStatuses: new Set(config.events.nonRetryableStatuses),
+        httpServer: http.server,
+        authorizeSocket: async (key, instanceName) => {
+          if (key === undefined || key === '') return false;
+          if (secretsEqual(key, apiKey)) return true;
+          if (instanceName === null) return false;
+          const instance = await store.instances.findByName(instanceName);
+          return instance !== undefined && secretsEqual(key, instance.token);
+        },
+      }),
+    );
+  }
+
+  const tokens = new Map<string, string | null>();
+  const tokenOf = async (instanceId: string | null): Promise<string | null> => {
+    if (!config.exposeTokenInEvents || instanceId === null) return null;
+    if (!tokens.has(instanceId)) tokens.set(instanceId, (await store.instances.findById(instanceId))?.token ?? null);
+    return tokens.get(instanceId) ?? null;
+  };
+  if (config.events.dispatch) {
+    const e = config.events;
+    dispatcher = new Dispatcher(store, sinks, clock, logger, {
+      render: async (transport, endpoint, event) =>
+        renderEvent(transport, endpoint, event, { serverUrl: config.serverUrl, serverName: config.serverName, apikey: await tokenOf(event.instanceId) }),
+      attempted: metrics.attempted,
+    }, {
+      schedule: e.retryScheduleMs,
+      jitterRatio: e.jitterRatio,
+      probeIntervalMs: e.probeIntervalMs,
+      concurrency: e.deliveryConcurrency,
+      windowSize: 2000,
+      pollIntervalMs: 1000,
+      retainDeliveredMs: e.retainDeliveredMs,
+      retainDeadMs: e.retainDeadMs,
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {
     http,
     store,
     instances,
+    dispatcher,
     reaper,
     async start() {
+      await syncGlobalEndpoints(store, config.events, clock.now());
       const address = await http.listen({ host: config.host, port: config.port });
+      await store.transaction((tx) =>
+        tx.outbox.append(
+          [{ event: 'APPLICATION_STARTUP', instanceId: null, instanceName: null, data: lifecycleEventData.applicationStartup({ serverName: config.serverName, version }) }],
+          clock.now(),
+        ),
+      );
+      await dispatcher?.start();
       const resumed = await instances.resumeAll();
       reaper?.start();
-      logger.info({ address, resumed, database: store.dialect }, 'Parley is listening');
+      logger.info({ address, resumed, database: store.dialect, transports: [...sinks.keys()] }, 'Parley is listening');
       return address;
     },
     stop() {
       stopping ??= (async () => {
         reaper?.stop();
+        // Connected socket.io clients would hold the HTTP server open: drop them first.
+        await sinks.get('websocket')?.close();
         await http.close();
+        await dispatcher?.stop();
+        await Promise.all([...sinks.values()].map((s) => s.close().catch((error: unknown) => logger.warn({ err: error }, 'closing a transport failed'))));
         await channels.closeAll();
         await store.close();
       })();

@@ -40,6 +40,7 @@ export interface Config {
   metaVerifyToken: string;
   facebook: { appId: string | undefined; configId: string | undefined; userToken: string | undefined };
   events: EventsConfig;
+  metrics: { enabled: boolean; user: string | undefined; password: string | undefined; allowedIps: string[] };
 }
 
 /** Merge a `.env` file (if present) under the real environment; the real environment wins. */
@@ -80,6 +81,7 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     metaVerifyToken: env.WA_BUSINESS_TOKEN_WEBHOOK ?? '',
     facebook: { appId: env.FACEBOOK_APP_ID, configId: env.FACEBOOK_CONFIG_ID, userToken: env.FACEBOOK_USER_TOKEN },
     events: shapeEventsConfig(env),
+    metrics: { enabled: env.PROMETHEUS_METRICS, user: env.METRICS_USER, password: env.METRICS_PASSWORD, allowedIps: env.METRICS_ALLOWED_IPS },
   };
 }
 
@@ -92,23 +94,24 @@ const POSTGRES = /^postgres(ql)?:\/\//i;
  */
 function resolveDatabase(env: Env, dataDir: string): DatabaseConfig {
   const value = env.DATABASE_URL ?? env.DATABASE_CONNECTION_URI;
+  const name = env.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DATABASE_CONNECTION_URI';
   if (value === undefined) return { dialect: 'sqlite', file: path.join(dataDir, 'parley.sqlite') };
   if (POSTGRES.test(value)) {
     let url: URL;
     try {
       url = new URL(value);
     } catch {
-      throw new ConfigError([`DATABASE_URL: not a valid postgres:// URL`]);
+      throw new ConfigError([`${name}: not a valid postgres:// URL`]);
     }
     const schema = url.searchParams.get('schema') ?? undefined;
     if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new ConfigError([`DATABASE_URL: schema "${schema}" must be letters, digits and _ (max 63)`]);
+      throw new ConfigError([`${name}: schema "${schema}" must be letters, digits and _ (max 63)`]);
     }
     url.searchParams.delete('schema');
     return { dialect: 'postgres', url: url.toString(), schema, poolMax: env.DATABASE_POOL_MAX };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.toLowerCase().startsWith('file://')) {
-    throw new ConfigError([`DATABASE_URL: unsupported scheme in "${value.split('://')[0]}://…"; use postgres://… or a SQLite file path`]);
+    throw new ConfigError([`${name}: unsupported scheme in "${value.split('://')[0]}://…"; use postgres://… or a SQLite file path`]);
   }
   const file = value.toLowerCase().startsWith('file://') ? new URL(value).pathname : value;
   return { dialect: 'sqlite', file: path.resolve(file) };

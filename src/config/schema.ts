@@ -80,6 +80,11 @@ const baseEnvSchema = z.object({
 
   WA_BUSINESS_TOKEN_WEBHOOK: envOptionalString(),
 
+  PROMETHEUS_METRICS: envBool(true),
+  METRICS_USER: envOptionalString(),
+  METRICS_PASSWORD: envOptionalString(),
+  METRICS_ALLOWED_IPS: envList(['127.0.0.1', '::1', '::ffff:127.0.0.1']),
+
   FACEBOOK_APP_ID: envOptionalString(),
   FACEBOOK_CONFIG_ID: envOptionalString(),
   FACEBOOK_USER_TOKEN: envOptionalString(),

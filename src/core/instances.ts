@@ -12,9 +12,13 @@ import {
   type Presence,
   type ProxySettings,
 } from '../domain/instance.js';
+import type { NewEvent } from '../domain/events.js';
 import type { ConnectResult } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
-import type { InstanceView, Store, StoredRow } from '../ports/store.js';
+import type { LifecycleEventData } from '../ports/event-data.js';
+import type { EndpointSettings } from '../ports/events.js';
+import type { ConnectionPatch, InstanceView, Store, StoredRow } from '../ports/store.js';
+import type { Transport } from '../domain/delivery.js';
 import { sha256Hex } from '../lib/secrets.js';
 import type { ChannelHost } from './channel-host.js';
 
@@ -28,6 +32,8 @@ export interface CreateInstanceInput {
   status?: ConnectionState;
   settings: Partial<InstanceSettings>;
   proxy?: ProxySettings;
+  /** Event transports configured in the create body (`webhook`, `rabbitmq` …), stored with the instance. */
+  endpoints?: { transport: Transport; settings: EndpointSettings }[];
 }
 
 export interface CreatedInstance {
@@ -48,6 +54,7 @@ export interface InstanceServiceOptions {
   clientName: string;
   /** Keys that must never become an instance token (the global key). */
   reservedTokens: string[];
+  eventData: LifecycleEventData;
 }
 
 export class InstanceService {
@@ -102,6 +109,9 @@ export class InstanceService {
       if (!(await tx.instances.insert(instance, sha256Hex(token)))) return undefined;
       const storedSettings = await tx.settings.upsert(instance.id, settings, now);
       const storedProxy = input.proxy ? await tx.proxies.upsert(instance.id, input.proxy, now) : null;
+      // Endpoints first, so the instance's own webhook receives its INSTANCE_CREATE.
+      for (const e of input.endpoints ?? []) await tx.endpoints.upsertForInstance(instance.id, e.transport, e.settings, now);
+      await tx.outbox.append([this.event(instance, 'INSTANCE_CREATE', this.options.eventData.instanceCreate(instance))], now);
       return { instance, settings: storedSettings, proxy: storedProxy };
     });
     if (created === undefined) throw nameInUse(input.name);
@@ -158,7 +168,33 @@ export class InstanceService {
     this.channels.factory(instance.integration);
     await this.channels.connection(instance).logout();
     await this.channels.release(instance.id);
-    await this.store.instances.updateConnection(instance.id, { connectionStatus: 'close' }, this.clock.now());
+    await this.applyConnection(instance.id, { connectionStatus: 'close' }, (current) => [
+      this.event(current, 'LOGOUT_INSTANCE', null),
+    ]);
+  }
+
+  /**
+   * Stores a connection change and its events in one transaction: CONNECTION_UPDATE when the state changed, plus
+   * whatever `extra` adds. Channels report through here.
+   */
+  async applyConnection(instanceId: string, patch: ConnectionPatch, extra: (current: Instance) => NewEvent[] = () => []): Promise<void> {
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const before = await tx.instances.findById(instanceId);
+      if (before === undefined) return;
+      await tx.instances.updateConnection(instanceId, patch, now);
+      const after: Instance = { ...before, ...patch, updatedAt: now };
+      const events: NewEvent[] = [];
+      if (patch.connectionStatus !== undefined && patch.connectionStatus !== before.connectionStatus) {
+        events.push(this.event(after, 'CONNECTION_UPDATE', this.options.eventData.connectionUpdate(after, { state: patch.connectionStatus })));
+      }
+      events.push(...extra(after));
+      await tx.outbox.append(events, now);
+    });
+  }
+
+  private event(instance: Instance, event: NewEvent['event'], data: unknown): NewEvent {
+    return { event, instanceId: instance.id, instanceName: instance.name, data, sender: instance.ownerJid };
   }
 
   /** Logs out if connected, then removes the instance and everything it owns; finishes before it answers. */
@@ -170,7 +206,17 @@ export class InstanceService {
       );
     }
     await this.channels.release(instance.id);
-    await this.store.instances.delete(instance.id);
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      // The events are fanned out to the instance's endpoints before those stop taking new events; they stay until
+      // these deliveries drain.
+      await tx.outbox.append(
+        [this.event(instance, 'INSTANCE_DELETE', this.options.eventData.instanceDelete(instance)), this.event(instance, 'REMOVE_INSTANCE', null)],
+        now,
+      );
+      await tx.instances.delete(instance.id);
+      await tx.endpoints.removeForInstance(instance.id, now);
+    });
     this.logger.info({ instance: instance.name }, 'instance deleted');
   }
 

@@ -6,12 +6,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Store } from '../ports/store.js';
 import { installAuth } from './auth.js';
 import type { HttpContext } from './context.js';
 import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
+import { installGracefulClose } from './graceful-close.js';
 import { installBodyParsing } from './body-parsing.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { eventConfigRoutes } from './routes/event-config.js';
 import { instanceRoutes } from './routes/instance.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { rootRoutes } from './routes/root.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -22,21 +27,24 @@ export interface HttpServerOptions {
   store: Store;
   apiKey: string;
   logger: Logger;
+  metricsRegistry: Registry;
 }
 
-export async function buildHttpServer({ ctx, store, apiKey, logger }: HttpServerOptions): Promise<FastifyInstance> {
+export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegistry }: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     // Per-request lines are logged at debug level by the hook below instead of Fastify's two info lines.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // While closing, new requests get Evolution's 503 (below) rather than Fastify's own body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   installErrorHandlers(app);
+  installGracefulClose(app);
   installBodyParsing(app);
   await app.register(formbody);
 
@@ -78,5 +86,8 @@ export async function buildHttpServer({ ctx, store, apiKey, logger }: HttpServer
   instanceRoutes(app, ctx);
   settingsRoutes(app, ctx);
   proxyRoutes(app, ctx);
+  eventConfigRoutes(app, ctx);
+  deliveryRoutes(app, ctx);
+  metricsRoutes(app, ctx, metricsRegistry, apiKey);
   return app;
 }

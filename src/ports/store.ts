@@ -1,5 +1,6 @@
 // Storage ports. To add a storage backend, implement `Store` (see src/storage/store.ts for the Kysely one).
 import type { Instance, InstanceSettings, ProxySettings } from '../domain/instance.js';
+import type { Endpoint } from '../domain/delivery.js';
 import type { DeliveryRepository, EndpointRepository, OutboxRepository } from './events.js';
 
 /** A stored 1:1 configuration row of an instance, as Evolution exposes it (`Setting`, `Proxy`, …). */
@@ -16,6 +17,8 @@ export interface InstanceView {
   instance: Instance;
   settings: StoredRow<InstanceSettings> | null;
   proxy: StoredRow<ProxySettings> | null;
+  /** The instance's event transport configs (webhook, rabbitmq …). */
+  endpoints: Endpoint[];
   counts: InstanceCounts;
 }
 
@@ -44,10 +47,11 @@ export interface InstanceRepository {
   /** Inserts; resolves false when the name is taken (unique constraint), so callers need no racy pre-check. */
   insert(instance: Instance, tokenHash: string): Promise<boolean>;
   findByName(name: string): Promise<Instance | undefined>;
+  findById(id: string): Promise<Instance | undefined>;
   list(filter: InstanceFilter): Promise<InstanceView[]>;
   updateConnection(id: string, patch: ConnectionPatch, at: Date): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** Instances of this client created before `createdBefore` that are not `open` (DEL_INSTANCE). */
+  /** Instances of this client created before `createdBefore` that never reached `open` (DEL_INSTANCE). */
   listUnopenedCreatedBefore(clientName: string, createdBefore: Date): Promise<Instance[]>;
   /** Every instance of this client, for boot. */
   listAll(clientName: string): Promise<Instance[]>;

@@ -19,6 +19,8 @@ export interface InstancesTable {
   disconnection_reason_code: number | null;
   disconnection_object: string | null;
   disconnection_at: number | null;
+  /** When the instance first reached `open` (null: never). */
+  opened_at: number | null;
   created_at: number;
   updated_at: number;
 }

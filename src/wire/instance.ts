@@ -5,6 +5,10 @@ import type { CreateInstanceInput, CreatedInstance } from '../core/instances.js'
 import type { ConnectResult } from '../ports/channel.js';
 import type { InstanceView } from '../ports/store.js';
 import { instanceNameSchema, iso, portSchema } from './common.js';
+import type { Transport } from '../domain/delivery.js';
+import type { EndpointSettings } from '../ports/events.js';
+import { EventConfigService } from '../core/event-config.js';
+import { createTransportFields, transportRow } from './event-config.js';
 import { proxyHostSchema, proxyProtocolSchema, proxyRow } from './proxy.js';
 import { settingsRow, settingsValues } from './settings.js';
 
@@ -39,6 +43,7 @@ export const createInstanceBody = z
     chatwootAccountId: z.union([z.string(), z.number()]).optional(),
     chatwootToken: z.string().optional(),
     chatwootUrl: z.string().optional(),
+    ...createTransportFields,
   });
 
 export type CreateInstanceBody = z.output<typeof createInstanceBody>;
@@ -66,6 +71,7 @@ export function createInputFromBody(body: CreateInstanceBody): CreateInstanceInp
       syncFullHistory: body.syncFullHistory,
       wavoipToken: body.wavoipToken,
     },
+    endpoints: transportsFromBody(body),
     proxy: hasProxy
       ? {
           enabled: true,
@@ -79,12 +85,44 @@ export function createInputFromBody(body: CreateInstanceBody): CreateInstanceInp
   };
 }
 
+const CREATE_TRANSPORTS = ['webhook', 'websocket', 'rabbitmq', 'nats', 'sqs', 'kafka', 'mqtt', 'pusher'] as const;
+
+/** A transport object in the create body means "enabled" (Evolution ignores any `enabled` there). */
+function transportsFromBody(body: CreateInstanceBody): { transport: Transport; settings: EndpointSettings }[] {
+  const result: { transport: Transport; settings: EndpointSettings }[] = [];
+  for (const transport of CREATE_TRANSPORTS) {
+    const given = body[transport];
+    if (given === undefined) continue;
+    const { events, ...rest } = given as { events?: EndpointSettings['events'] } & Record<string, unknown>;
+    const config =
+      transport === 'webhook'
+        ? { url: rest.url, headers: rest.headers ?? {}, byEvents: rest.byEvents ?? false, base64: rest.base64 ?? false }
+        : transport === 'pusher'
+          ? rest
+          : {};
+    result.push({ transport, settings: EventConfigService.settingsOf({ enabled: true, events, config }) });
+  }
+  return result;
+}
+
+/** Echo of the transports given at create, in Evolution's response shape. */
+function createdTransports(body: CreateInstanceBody) {
+  const echo: Record<string, unknown> = {};
+  if (body.webhook !== undefined) {
+    echo.webhook = { webhookUrl: body.webhook.url, webhookHeaders: body.webhook.headers ?? {}, webhookByEvents: body.webhook.byEvents ?? false, webhookBase64: body.webhook.base64 ?? false };
+  }
+  for (const t of ['websocket', 'rabbitmq', 'nats', 'sqs', 'kafka', 'mqtt', 'pusher'] as const) {
+    if (body[t] !== undefined) echo[t] = { enabled: true };
+  }
+  return echo;
+}
+
 export interface CreateResponseContext {
   serverUrl: string;
   metaVerifyToken: string;
 }
 
-export function createResponse(created: CreatedInstance, ctx: CreateResponseContext, qrcode?: ConnectResult['qrcode']) {
+export function createResponse(created: CreatedInstance, ctx: CreateResponseContext, body: CreateInstanceBody, qrcode?: ConnectResult['qrcode']) {
   const { instance } = created;
   const business = instance.integration === 'WHATSAPP-BUSINESS';
   return {
@@ -97,6 +135,7 @@ export function createResponse(created: CreatedInstance, ctx: CreateResponseCont
       status: instance.connectionStatus,
     },
     hash: instance.token,
+    ...createdTransports(body),
     settings: settingsValues(created.settings),
     ...(qrcode !== undefined ? { qrcode } : {}),
   };
@@ -124,13 +163,18 @@ export function instanceRow(view: InstanceView) {
     updatedAt: iso(i.updatedAt),
     Chatwoot: null,
     Proxy: view.proxy === null ? null : proxyRow(view.proxy),
-    Rabbitmq: null,
-    Nats: null,
-    Sqs: null,
-    Websocket: null,
+    Rabbitmq: relation(view, 'rabbitmq'),
+    Nats: relation(view, 'nats'),
+    Sqs: relation(view, 'sqs'),
+    Websocket: relation(view, 'websocket'),
     Setting: view.settings === null ? null : settingsRow(view.settings),
     _count: { Message: view.counts.messages, Contact: view.counts.contacts, Chat: view.counts.chats },
   };
+}
+
+function relation(view: InstanceView, transport: Transport) {
+  const endpoint = view.endpoints.find((e) => e.transport === transport);
+  return endpoint === undefined ? null : transportRow(endpoint);
 }
 
 export const fetchInstancesQuery = z.object({

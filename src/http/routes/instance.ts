@@ -31,13 +31,18 @@ export function instanceRoutes(app: FastifyInstance, ctx: HttpContext): void {
     handler: async (request, reply) => {
       // The Chatwoot bridge is not part of this server; Evolution answers the same when it is disabled.
       if (wantsChatwoot(request.body)) throw badRequest('Chatwoot is disabled');
-      const created = await ctx.instances.create(createInputFromBody(request.body));
+      const input = createInputFromBody(request.body);
+      for (const e of input.endpoints ?? []) {
+        if (!ctx.eventConfig.isAvailable(e.transport)) throw badRequest(`${e.transport} events are disabled on this server: set ${e.transport.toUpperCase()}_ENABLED=true`);
+        if (e.transport === 'webhook') await ctx.eventConfig.checkUrl('webhook.url', String(e.settings.config.url));
+      }
+      const created = await ctx.instances.create(input);
       let qrcode;
       if (request.body.qrcode === true && ctx.instances.channelAvailable(created.instance.integration)) {
         qrcode = (await ctx.instances.connect(created.instance)).qrcode;
       }
       const context = { serverUrl: ctx.config.serverUrl, metaVerifyToken: ctx.config.metaVerifyToken };
-      return reply.code(201).send(createResponse(created, context, qrcode));
+      return reply.code(201).send(createResponse(created, context, request.body, qrcode));
     },
   });
 

@@ -4,6 +4,8 @@ import type { ConnectionState, Instance, Integration } from '../../domain/instan
 import type { ConnectionPatch, InstanceCounts, InstanceFilter, InstanceRepository, InstanceView } from '../../ports/store.js';
 import { toDate, toDateOrNull } from '../convert.js';
 import type { Database, InstancesTable } from '../schema.js';
+import type { Endpoint } from '../../domain/delivery.js';
+import { endpointFromRow } from './endpoints.js';
 import { proxyFromRow } from './proxies.js';
 import { settingsFromRow } from './settings.js';
 
@@ -56,6 +58,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
           disconnection_reason_code: i.disconnectionReasonCode,
           disconnection_object: i.disconnectionObject,
           disconnection_at: i.disconnectionAt?.getTime() ?? null,
+          opened_at: i.connectionStatus === 'open' ? i.createdAt.getTime() : null,
           created_at: i.createdAt.getTime(),
           updated_at: i.updatedAt.getTime(),
         })
@@ -72,6 +75,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return row === undefined ? undefined : instanceFromRow(row);
   }
 
+  async findById(id: string): Promise<Instance | undefined> {
+    const row = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : instanceFromRow(row);
+  }
+
   async list(filter: InstanceFilter): Promise<InstanceView[]> {
     let query = this.db.selectFrom('instances').selectAll().where('client_name', '=', filter.clientName);
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
@@ -83,17 +91,25 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
     // Fetch relations per table for the matched ids (few queries, no N+1).
     const ids = rows.map((r) => r.id);
-    const [settings, proxies, counts] = await Promise.all([
+    const [settings, proxies, endpoints, counts] = await Promise.all([
       this.db.selectFrom('instance_settings').selectAll().where('instance_id', 'in', ids).execute(),
       this.db.selectFrom('instance_proxies').selectAll().where('instance_id', 'in', ids).execute(),
+      this.db.selectFrom('event_endpoints').selectAll().where('instance_id', 'in', ids).where('removed_at', 'is', null).execute(),
       this.counts(ids),
     ]);
+    const endpointsBy = new Map<string, Endpoint[]>();
+    for (const row of endpoints) {
+      const list = endpointsBy.get(row.instance_id!) ?? [];
+      list.push(endpointFromRow(row));
+      endpointsBy.set(row.instance_id!, list);
+    }
     const settingsBy = new Map(settings.map((s) => [s.instance_id, settingsFromRow(s)]));
     const proxyBy = new Map(proxies.map((p) => [p.instance_id, proxyFromRow(p)]));
     return rows.map((row) => ({
       instance: instanceFromRow(row),
       settings: settingsBy.get(row.id) ?? null,
       proxy: proxyBy.get(row.id) ?? null,
+      endpoints: endpointsBy.get(row.id) ?? [],
       counts: counts.get(row.id) ?? { messages: 0, contacts: 0, chats: 0 },
     }));
   }
@@ -129,6 +145,9 @@ export class KyselyInstanceRepository implements InstanceRepository {
     if (patch.disconnectionObject !== undefined) values.disconnection_object = patch.disconnectionObject;
     if (patch.disconnectionAt !== undefined) values.disconnection_at = patch.disconnectionAt?.getTime() ?? null;
     await this.db.updateTable('instances').set(values).where('id', '=', id).execute();
+    if (patch.connectionStatus === 'open') {
+      await this.db.updateTable('instances').set({ opened_at: at.getTime() }).where('id', '=', id).where('opened_at', 'is', null).execute();
+    }
   }
 
   async delete(id: string): Promise<boolean> {
@@ -141,6 +160,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
       .selectFrom('instances')
       .selectAll()
       .where('client_name', '=', clientName)
+      .where('opened_at', 'is', null)
       .where('connection_status', '!=', 'open')
       .where('created_at', '<', createdBefore.getTime())
       .execute();
