@@ -85,6 +85,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
     apiKey,
     logger,
     metricsRegistry: metrics.registry,
+    outbound,
   });
 
   const sinks = new Map<Transport, EventSink>();

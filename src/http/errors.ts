@@ -13,7 +13,22 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
   unavailable: 503,
 };
 
-export function installErrorHandlers(app: FastifyInstance): void {
+/** Receives every error body the API answers (the WEBHOOK_EVENTS_ERRORS side channel). */
+export type ErrorListener = (status: number, message: unknown) => void;
+
+export function installErrorHandlers(app: FastifyInstance, onError?: ErrorListener): void {
+  if (onError !== undefined) {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"status"')) {
+        try {
+          onError(reply.statusCode, (JSON.parse(payload) as { response?: { message?: unknown } }).response?.message);
+        } catch {
+          // Not an error body after all.
+        }
+      }
+      return payload;
+    });
+  }
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof RequestValidationError) {
       return reply.code(400).send(errorBody(400, error.messages));

@@ -12,6 +12,8 @@ import { installAuth } from './auth.js';
 import type { HttpContext } from './context.js';
 import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
 import { installGracefulClose } from './graceful-close.js';
+import { ErrorReporter } from './error-reporter.js';
+import type { OutboundPolicy } from '../lib/outbound-policy.js';
 import { installBodyParsing } from './body-parsing.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventConfigRoutes } from './routes/event-config.js';
@@ -28,9 +30,10 @@ export interface HttpServerOptions {
   apiKey: string;
   logger: Logger;
   metricsRegistry: Registry;
+  outbound: OutboundPolicy;
 }
 
-export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegistry }: HttpServerOptions): Promise<FastifyInstance> {
+export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegistry, outbound }: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -43,7 +46,9 @@ export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegis
     frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
-  installErrorHandlers(app);
+  const reporter = ctx.config.events.errorsWebhook === undefined ? undefined : new ErrorReporter(ctx.config.events.errorsWebhook, ctx.config.serverUrl, outbound, app.log);
+  installErrorHandlers(app, reporter && ((status, message) => reporter.report(status, message)));
+  if (reporter !== undefined) app.addHook('onClose', () => reporter.close());
   installGracefulClose(app);
   installBodyParsing(app);
   await app.register(formbody);

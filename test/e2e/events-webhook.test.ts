@@ -27,10 +27,12 @@ for (const kind of databaseKinds()) {
     let server: TestServer;
     const sink = new WebhookSink();
     const global = new WebhookSink();
+    const errors = new WebhookSink();
 
     before(async () => {
       await sink.start();
       await global.start();
+      await errors.start();
       server = await startTestServer(kind, {
         env: {
           ...FAST_RETRIES,
@@ -40,6 +42,8 @@ for (const kind of databaseKinds()) {
           WEBHOOK_EVENTS_APPLICATION_STARTUP: 'true',
           WEBHOOK_EVENTS_INSTANCE_CREATE: 'true',
           WEBHOOK_EVENTS_REMOVE_INSTANCE: 'true',
+          WEBHOOK_EVENTS_ERRORS: 'true',
+          WEBHOOK_EVENTS_ERRORS_WEBHOOK: errors.url,
         },
       });
     });
@@ -47,6 +51,18 @@ for (const kind of databaseKinds()) {
       await server.close();
       await sink.stop();
       await global.stop();
+      await errors.stop();
+    });
+
+    it('reports API errors to WEBHOOK_EVENTS_ERRORS_WEBHOOK without the global key', async () => {
+      const res = await server.call('GET', '/instance/fetchInstances', { apikey: 'wrong' });
+      assert.equal(res.status, 401);
+      await errors.waitFor(() => errors.received.length >= 1);
+      const report = errors.received[0]!.body;
+      assert.equal(report.event, 'error');
+      assert.deepEqual(report.data, { error: 'Unauthorized', message: 'Unauthorized', status: 401, response: { message: 'Unauthorized' } });
+      assert.equal(report.api_key, null);
+      assert.equal(report.server_url, 'https://parley.example.com');
     });
 
     it('sends APPLICATION_STARTUP to the global webhook at start', async () => {
