@@ -15,8 +15,15 @@ module.exports = {
       name: 'adapters-use-domain-ports-lib',
       comment: 'channels, sinks, bot providers and integrations see only domain, ports, lib and their own files',
       severity: 'error',
-      from: { path: '^src/(channels|events/sinks|chatbots/providers|integrations)/([^/]+)' },
-      to: { path: '^src/(?!domain/|ports/|lib/|$1/)' },
+      from: { path: '^src/(channels|chatbots/providers|integrations)/([^/]+)/' },
+      to: { path: '^src/(?!domain/|ports/|lib/|$1/$2/)' },
+    },
+    {
+      name: 'sinks-use-domain-ports-lib',
+      comment: 'a transport is one file in events/sinks/ and sees only domain, ports and lib',
+      severity: 'error',
+      from: { path: '^src/events/sinks/[^/]+\\.ts$' },
+      to: { path: '^src/(?!domain/|ports/|lib/)' },
     },
     {
       name: 'sql-only-in-storage',

@@ -8,7 +8,12 @@ import { ChannelHost } from './core/channel-host.js';
 import { EventConfigService } from './core/event-config.js';
 import { InstanceConfigService } from './core/instance-config.js';
 import { InstanceReaper } from './core/instance-reaper.js';
+import { InboundPipeline } from './core/inbound.js';
 import { InstanceService } from './core/instances.js';
+import { MessagingService } from './core/messaging.js';
+import { ConversationQueries } from './core/conversations.js';
+import { ProviderWebhooks } from './core/provider-webhooks.js';
+import { createBlobStore } from './storage/blobs/index.js';
 import type { Transport } from './domain/delivery.js';
 import { Dispatcher } from './events/dispatcher.js';
 import { syncGlobalEndpoints } from './events/global-endpoints.js';
@@ -24,7 +29,7 @@ import type { Store } from './ports/store.js';
 import { openDatabase } from './storage/db.js';
 import { createStore } from './storage/store.js';
 import { renderEvent } from './wire/event-envelopes.js';
-import { lifecycleEventData } from './wire/event-data.js';
+import { conversationEventData, lifecycleEventData } from './wire/event-data.js';
 
 export interface ParleyOptions {
   config: Config;
@@ -57,10 +62,18 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
   const store = createStore(await openDatabase(config.database));
   const outbound = new OutboundPolicy({ blockPrivate: config.events.blockPrivateTargets });
 
+  const blobs = createBlobStore(config.media.store);
+  const pipeline = new InboundPipeline(store, blobs, clock, logger, conversationEventData);
   let instances: InstanceService | undefined;
+  // A channel's reports go through core, which stores them (and their events) before the channel is answered.
+  const current = async (id: string) => (await store.instances.findById(id))!;
   const channels = new ChannelHost(
-    options.channels ?? builtInChannels(),
-    (instance) => ({ connectionChanged: (patch) => instances!.applyConnection(instance.id, patch) }),
+    options.channels ?? builtInChannels(config),
+    (instance) => ({
+      connectionChanged: (patch) => instances!.applyConnection(instance.id, patch),
+      received: async (messages) => void (await pipeline.receive(await current(instance.id), messages)),
+      statusChanged: async (updates) => pipeline.statuses(await current(instance.id), updates),
+    }),
     logger,
   );
   instances = new InstanceService(store, channels, clock, logger, {
@@ -69,10 +82,13 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
     eventData: lifecycleEventData,
   });
   const instanceConfig = new InstanceConfigService(store, clock);
+  const messaging = new MessagingService(store, channels, pipeline);
+  const conversations = new ConversationQueries(store, blobs, channels, clock);
+  const providerWebhooks = new ProviderWebhooks(store, channels, pipeline, clock, logger, config.clientName);
   const sinkFactories = options.sinks ?? builtInSinks(config.events, config.serverName);
   const available = new Set<Transport>(sinkFactories.map((s) => s.transport));
   let dispatcher: Dispatcher | undefined;
-  const eventConfig = new EventConfigService(store, clock, outbound, available, () => void dispatcher?.refresh());
+  const eventConfig = new EventConfigService(store, clock, outbound, available, async () => dispatcher?.refresh());
   const metrics = new PipelineMetrics(store, config.clientName);
   const reaper =
     config.deleteInstanceAfterMinutes === false
@@ -80,7 +96,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
       : new InstanceReaper(store, instances, clock, logger, { clientName: config.clientName, minutes: config.deleteInstanceAfterMinutes });
 
   const http = await buildHttpServer({
-    ctx: { config, version, instances, instanceConfig, eventConfig, ping: () => store.ping() },
+    ctx: { config, version, instances, instanceConfig, eventConfig, messaging, conversations, providerWebhooks, ping: () => store.ping() },
     store,
     apiKey,
     logger,
@@ -150,8 +166,12 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
         ),
       );
       await dispatcher?.start();
+      providerWebhooks.start();
       const resumed = await instances.resumeAll();
       reaper?.start();
+      if (config.whatsappBusiness.appSecret === undefined) {
+        logger.warn('WA_BUSINESS_APP_SECRET is not set: POST /webhook/meta accepts unsigned deliveries; set it to verify X-Hub-Signature-256');
+      }
       logger.info({ address, resumed, database: store.dialect, transports: [...sinks.keys()] }, 'Parley is listening');
       return address;
     },
@@ -161,6 +181,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
         // Connected socket.io clients would hold the HTTP server open: drop them first.
         await sinks.get('websocket')?.close();
         await http.close();
+        await providerWebhooks.stop();
         await dispatcher?.stop();
         await Promise.all([...sinks.values()].map((s) => s.close().catch((error: unknown) => logger.warn({ err: error }, 'closing a transport failed'))));
         await channels.closeAll();

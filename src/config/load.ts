@@ -41,6 +41,15 @@ export interface Config {
   facebook: { appId: string | undefined; configId: string | undefined; userToken: string | undefined };
   events: EventsConfig;
   metrics: { enabled: boolean; user: string | undefined; password: string | undefined; allowedIps: string[] };
+  media: MediaConfig;
+  whatsappBusiness: { graphUrl: string; graphVersion: string; appSecret: string | undefined; sendRatePerSecond: number };
+}
+
+export interface MediaConfig {
+  maxBytes: number;
+  store:
+    | { kind: 'local'; rootDir: string }
+    | { kind: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
 }
 
 /** Merge a `.env` file (if present) under the real environment; the real environment wins. */
@@ -82,6 +91,30 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     facebook: { appId: env.FACEBOOK_APP_ID, configId: env.FACEBOOK_CONFIG_ID, userToken: env.FACEBOOK_USER_TOKEN },
     events: shapeEventsConfig(env),
     metrics: { enabled: env.PROMETHEUS_METRICS, user: env.METRICS_USER, password: env.METRICS_PASSWORD, allowedIps: env.METRICS_ALLOWED_IPS },
+    media: resolveMedia(env, dataDir),
+    whatsappBusiness: {
+      graphUrl: env.WA_BUSINESS_URL ?? 'https://graph.facebook.com',
+      graphVersion: env.WA_BUSINESS_VERSION,
+      appSecret: env.WA_BUSINESS_APP_SECRET,
+      sendRatePerSecond: env.WA_BUSINESS_SEND_RATE,
+    },
+  };
+}
+
+/** Media bytes: on disk under the data directory, or S3/MinIO when S3_ENABLED (Evolution's variables). */
+function resolveMedia(env: Env, dataDir: string): MediaConfig {
+  const maxBytes = env.PARLEY_MEDIA_MAX_MB * 1024 * 1024;
+  if (!env.S3_ENABLED) return { maxBytes, store: { kind: 'local', rootDir: path.join(dataDir, 'media') } };
+  const missing = (['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET'] as const).filter((k) => !env[k]);
+  if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required when S3_ENABLED=true`));
+  let endpoint: string | undefined;
+  if (env.S3_ENDPOINT !== undefined) {
+    // Evolution gives a bare host plus S3_PORT and S3_USE_SSL; a full URL is accepted too.
+    endpoint = /^https?:\/\//.test(env.S3_ENDPOINT) ? env.S3_ENDPOINT : `${env.S3_USE_SSL ? 'https' : 'http'}://${env.S3_ENDPOINT}:${env.S3_PORT}`;
+  }
+  return {
+    maxBytes,
+    store: { kind: 's3', endpoint, region: env.S3_REGION, bucket: env.S3_BUCKET, accessKeyId: env.S3_ACCESS_KEY!, secretAccessKey: env.S3_SECRET_KEY!, forcePathStyle: endpoint !== undefined },
   };
 }
 

@@ -80,6 +80,20 @@ const baseEnvSchema = z.object({
 
   WA_BUSINESS_TOKEN_WEBHOOK: envOptionalString(),
 
+  S3_ENABLED: envBool(false),
+  S3_ACCESS_KEY: envOptionalString(),
+  S3_SECRET_KEY: envOptionalString(),
+  S3_ENDPOINT: envOptionalString(),
+  S3_PORT: envInt(9000, 1, 65535),
+  S3_USE_SSL: envBool(true),
+  S3_REGION: envString('us-east-1'),
+  S3_BUCKET: envString('parley'),
+  PARLEY_MEDIA_MAX_MB: envInt(100, 1, 2048),
+  WA_BUSINESS_URL: envUrl(),
+  WA_BUSINESS_VERSION: envString('v25.0'),
+  WA_BUSINESS_APP_SECRET: envOptionalString(),
+  WA_BUSINESS_SEND_RATE: envInt(80, 1, 10_000),
+
   PROMETHEUS_METRICS: envBool(true),
   METRICS_USER: envOptionalString(),
   METRICS_PASSWORD: envOptionalString(),

@@ -36,7 +36,8 @@ export class EventConfigService {
     private readonly outbound: OutboundCheck,
     /** Transports switched on by the environment (webhook always is). */
     private readonly available: ReadonlySet<Transport>,
-    private readonly onEndpointsChanged: () => void,
+    /** Resolves once this node's dispatcher uses the new configuration. */
+    private readonly onEndpointsChanged: () => Promise<void>,
   ) {}
 
   isAvailable(transport: Transport): boolean {
@@ -60,7 +61,7 @@ export class EventConfigService {
   async set(instance: Instance, transport: Transport, request: TransportRequest): Promise<Endpoint> {
     if (!this.isAvailable(transport)) throw badRequest(`${transport} events are disabled on this server: set ${transport.toUpperCase()}_ENABLED=true`);
     const endpoint = await this.store.endpoints.upsertForInstance(instance.id, transport, EventConfigService.settingsOf(request), this.clock.now());
-    this.onEndpointsChanged();
+    await this.onEndpointsChanged();
     return endpoint;
   }
 
@@ -78,7 +79,7 @@ export class EventConfigService {
     const endpoint = await this.store.endpoints.findById(endpointId);
     if (endpoint === null || endpoint.instanceId !== instance.id) throw notFound(`Endpoint "${endpointId}" not found`);
     await this.store.endpoints.setEnabled(endpoint.id, true, null, this.clock.now());
-    this.onEndpointsChanged();
+    await this.onEndpointsChanged();
     return (await this.store.endpoints.findById(endpoint.id))!;
   }
 
@@ -89,7 +90,7 @@ export class EventConfigService {
 
   async replay(instance: Instance, query: Omit<DeliveryListQuery, 'limit' | 'beforeSeq'>, includeGlobal: boolean): Promise<number> {
     const count = await this.store.deliveries.replay({ instanceId: instance.id, ownEndpointsOnly: !includeGlobal, ...query }, this.clock.now());
-    this.onEndpointsChanged();
+    await this.onEndpointsChanged();
     return count;
   }
 }

@@ -49,8 +49,10 @@ export class Dispatcher {
   }
 
   /** Re-reads endpoints (new, changed, removed) and wakes every worker. */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh().finally(() => {
+  async refresh(): Promise<void> {
+    // A refresh already running may have read the rows before the caller's change: wait for it, then read again.
+    while (this.refreshing !== undefined) await this.refreshing.catch(() => undefined);
+    this.refreshing = this.doRefresh().finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;

@@ -20,6 +20,8 @@ export type Caller = { kind: 'global' } | { kind: 'instance'; token: string };
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /** Keep the raw JSON body on `request.rawBody` (signed provider webhooks). */
+    keepRawBody?: boolean;
   }
   interface FastifyRequest {
     caller?: Caller;

@@ -15,7 +15,12 @@ import { installGracefulClose } from './graceful-close.js';
 import { ErrorReporter } from './error-reporter.js';
 import type { OutboundPolicy } from '../lib/outbound-policy.js';
 import { installBodyParsing } from './body-parsing.js';
+import { installMultipart } from './multipart.js';
+import { chatRoutes } from './routes/chats.js';
+import { messageRoutes } from './routes/messages.js';
+import { templateAndMediaRoutes } from './routes/templates-media.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { providerWebhookRoutes } from './routes/provider-webhooks.js';
 import { eventConfigRoutes } from './routes/event-config.js';
 import { instanceRoutes } from './routes/instance.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -52,6 +57,7 @@ export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegis
   installGracefulClose(app);
   installBodyParsing(app);
   await app.register(formbody);
+  await installMultipart(app, ctx.config.media.maxBytes);
 
   await app.register(cors, {
     origin: ctx.config.cors.origins.includes('*') ? true : ctx.config.cors.origins,
@@ -93,6 +99,10 @@ export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegis
   proxyRoutes(app, ctx);
   eventConfigRoutes(app, ctx);
   deliveryRoutes(app, ctx);
+  chatRoutes(app, ctx);
+  messageRoutes(app, ctx);
+  templateAndMediaRoutes(app, ctx);
+  providerWebhookRoutes(app, ctx);
   metricsRoutes(app, ctx, metricsRegistry, apiKey);
   return app;
 }

@@ -2,6 +2,7 @@
 import type { Instance, InstanceSettings, ProxySettings } from '../domain/instance.js';
 import type { Endpoint } from '../domain/delivery.js';
 import type { DeliveryRepository, EndpointRepository, OutboxRepository } from './events.js';
+import type { ChatRepository, ContactRepository, MessageRepository, MessageUpdateRepository, ProviderInboxRepository } from './messages.js';
 
 /** A stored 1:1 configuration row of an instance, as Evolution exposes it (`Setting`, `Proxy`, …). */
 export type StoredRow<T> = T & { id: string; instanceId: string; createdAt: Date; updatedAt: Date };
@@ -48,6 +49,8 @@ export interface InstanceRepository {
   insert(instance: Instance, tokenHash: string): Promise<boolean>;
   findByName(name: string): Promise<Instance | undefined>;
   findById(id: string): Promise<Instance | undefined>;
+  /** The instance of an integration that a provider routes to by account id (`Instance.number`). */
+  findByNumber(clientName: string, integration: string, number: string): Promise<Instance | undefined>;
   list(filter: InstanceFilter): Promise<InstanceView[]>;
   updateConnection(id: string, patch: ConnectionPatch, at: Date): Promise<void>;
   delete(id: string): Promise<boolean>;
@@ -74,6 +77,11 @@ export interface Repositories {
   outbox: OutboxRepository;
   endpoints: EndpointRepository;
   deliveries: DeliveryRepository;
+  messages: MessageRepository;
+  messageUpdates: MessageUpdateRepository;
+  chats: ChatRepository;
+  contacts: ContactRepository;
+  inbox: ProviderInboxRepository;
 }
 
 export interface Store extends Repositories {

@@ -89,6 +89,33 @@ export interface MessagesTable {
   status: string;
   message_timestamp: number;
   created_at: number;
+  key_extra: string | null;
+  media_key: string | null;
+  updated_at: number | null;
+}
+
+export interface MessageUpdatesTable {
+  id: string;
+  instance_id: string;
+  key_id: string;
+  remote_jid: string;
+  from_me: Bool;
+  participant: string | null;
+  status: string;
+  error: string | null;
+  provider_timestamp: number;
+  created_at: number;
+}
+
+export interface ProviderInboxTable {
+  id: string;
+  integration: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  received_at: number;
 }
 
 export interface EventEndpointsTable {
@@ -141,4 +168,6 @@ export interface Database {
   chats: ChatsTable;
   contacts: ContactsTable;
   messages: MessagesTable;
+  message_updates: MessageUpdatesTable;
+  provider_inbox: ProviderInboxTable;
 }

@@ -4,7 +4,10 @@ import type { Repositories, Store } from '../ports/store.js';
 import { pingDatabase, type OpenDatabase } from './db.js';
 import type { Database } from './schema.js';
 import { KyselyInstanceRepository } from './repositories/instances.js';
+import { KyselyChatRepository, KyselyContactRepository } from './repositories/chats.js';
 import { KyselyDeliveryRepository } from './repositories/deliveries.js';
+import { KyselyInboxRepository } from './repositories/inbox.js';
+import { KyselyMessageRepository, KyselyMessageUpdateRepository } from './repositories/messages.js';
 import { KyselyEndpointRepository } from './repositories/endpoints.js';
 import { KyselyOutboxRepository } from './repositories/outbox.js';
 import { KyselyProxyRepository } from './repositories/proxies.js';
@@ -18,6 +21,11 @@ function repositories(db: Kysely<Database>, onAppended: (count: number) => void)
     outbox: new KyselyOutboxRepository(db, onAppended),
     endpoints: new KyselyEndpointRepository(db),
     deliveries: new KyselyDeliveryRepository(db),
+    messages: new KyselyMessageRepository(db),
+    messageUpdates: new KyselyMessageUpdateRepository(db),
+    chats: new KyselyChatRepository(db),
+    contacts: new KyselyContactRepository(db),
+    inbox: new KyselyInboxRepository(db),
   };
 }
 

@@ -1,6 +1,7 @@
 // Evolution's `data` shapes of lifecycle events (compat §5.5).
 import type { Instance } from '../domain/instance.js';
-import type { ConnectionUpdate, LifecycleEventData } from '../ports/event-data.js';
+import type { ConnectionUpdate, ConversationEventData, LifecycleEventData } from '../ports/event-data.js';
+import { chatUpdateData, chatUpsertData, contactData, messageObject, messageUpdateData } from './message-object.js';
 
 export const lifecycleEventData: LifecycleEventData = {
   instanceCreate: (i: Instance) => ({ instanceName: i.name, instanceId: i.id }),
@@ -17,4 +18,12 @@ export const lifecycleEventData: LifecycleEventData = {
     disconnectionObject: i.disconnectionObject,
   }),
   applicationStartup: (info) => ({ serverName: info.serverName, version: info.version }),
+};
+
+export const conversationEventData: ConversationEventData = {
+  message: messageObject,
+  messageUpdate: messageUpdateData,
+  contact: contactData,
+  chatUpsert: chatUpsertData,
+  chatUpdate: chatUpdateData,
 };

@@ -87,6 +87,7 @@ for (const kind of databaseKinds()) {
       assert.ok(Math.abs(Date.parse(hook.body.date_time) - Date.now()) < 60_000, 'date_time is real UTC');
       assert.equal(hook.headers['content-type'], 'application/json');
       assert.equal(hook.headers['webhook-signature'], undefined, 'unsigned without a secret');
+      assert.match(String(hook.headers['webhook-id']), /^[0-9A-HJKMNP-TV-Z]{26}$/, 'the event id is sent even unsigned');
       // The global webhook gets it too, independently.
       await global.waitFor(() => global.events('instance.create').some((e) => e.instance === 'ev1'));
     });

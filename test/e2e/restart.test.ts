@@ -190,7 +190,8 @@ for (const kind of databaseKinds()) {
 
       // Tokens still authenticate (their hashes were stored), and the find routes agree.
       const state = await s2.call('GET', '/instance/connectionState/rs-evolution', { apikey: evolution.body.hash });
-      assert.deepEqual(state.body, { instance: { instanceName: 'rs-evolution', state: 'close' } });
+      // The EVOLUTION channel is always open, and resumed at boot.
+      assert.deepEqual(state.body, { instance: { instanceName: 'rs-evolution', state: 'open' } });
       const ownList = await s2.call('GET', '/instance/fetchInstances', { apikey: 'rs-baileys-token-1' });
       assert.deepEqual(ownList.body.map((r: any) => r.name), ['rs-baileys']);
       const settingsFind = await s2.call('GET', '/settings/find/rs-baileys', { apikey: 'rs-baileys-token-1' });

@@ -3,9 +3,10 @@ import type { Instance, Integration, Presence } from '../../src/domain/instance.
 import type { ChannelConnection, ChannelEvents, ChannelFactory, ConnectResult } from '../../src/ports/channel.js';
 
 export class FakeChannel implements ChannelFactory {
-  readonly capabilities = new Set(['presence'] as const);
+  readonly capabilities = new Set(['presence', 'text'] as const);
   readonly unsupportedMessage = 'Method not available on Fake Channel';
   readonly calls: string[] = [];
+  private sent = 0;
   private readonly live = new Map<string, { instance: Instance; events: ChannelEvents; qrCount: number; state: ConnectResult['state'] }>();
 
   constructor(readonly integration: Integration = 'WHATSAPP-BAILEYS') {}
@@ -42,6 +43,11 @@ export class FakeChannel implements ChannelFactory {
       },
       setPresence: async (presence: Presence) => {
         this.calls.push(`presence:${instance.name}:${presence}`);
+      },
+      send: async (message) => {
+        this.calls.push(`send:${instance.name}:${message.to}`);
+        const text = message.content.kind === 'text' ? message.content.text : message.content.kind;
+        return { key: { remoteJid: message.to, fromMe: true, id: `FAKE${++this.sent}` }, message: { conversation: text }, messageType: 'conversation', status: 'SERVER_ACK', messageTimestamp: Math.floor(Date.now() / 1000) };
       },
     };
   }

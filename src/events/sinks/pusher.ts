@@ -78,7 +78,10 @@ class PusherSink implements EventSink {
     try {
       // pusher-http-node passes a string through unchanged, so the published data === event.body.
       const send = client.pusher.trigger(channel, event.wireName, event.body).then(async (response) => {
-        await response.text(); // drain, so the keep-alive socket is free for the next event
+        // Pusher accepted the event once trigger resolved with a 2xx. Drain the body so the keep-alive socket is free,
+        // but a failed drain (node-fetch 2's "Premature close" on reused chunked sockets) must not turn the accepted
+        // event into a retry — that would deliver it twice.
+        await response.text().catch(() => undefined);
         return response.status;
       });
       const status = await Promise.race([send, deadline]);

@@ -55,9 +55,10 @@ class WebhookSink implements EventSink {
       if (name.toLowerCase() === 'jwt_key') headers.authorization = `Bearer ${evolutionWebhookJwt(value, Math.floor(now / 1000))}`;
       else headers[name] = value;
     }
+    // The event id goes out on every delivery (receivers deduplicate on it); the signature only with a secret.
+    headers['webhook-id'] = event.id;
     if (config.secret) {
       const timestamp = Math.floor(now / 1000);
-      headers['webhook-id'] = event.id;
       headers['webhook-timestamp'] = String(timestamp);
       headers['webhook-signature'] = signWebhook(config.secret, event.id, timestamp, event.body);
     }

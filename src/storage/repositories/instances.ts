@@ -80,6 +80,18 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return row === undefined ? undefined : instanceFromRow(row);
   }
 
+  async findByNumber(clientName: string, integration: string, number: string): Promise<Instance | undefined> {
+    const row = await this.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('client_name', '=', clientName)
+      .where('integration', '=', integration)
+      .where('number', '=', number)
+      .orderBy('created_at')
+      .executeTakeFirst();
+    return row === undefined ? undefined : instanceFromRow(row);
+  }
+
   async list(filter: InstanceFilter): Promise<InstanceView[]> {
     let query = this.db.selectFrom('instances').selectAll().where('client_name', '=', filter.clientName);
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
