@@ -28,7 +28,7 @@ import type { EventSink, SinkFactory } from './ports/event-sink.js';
 import type { Store } from './ports/store.js';
 import { openDatabase } from './storage/db.js';
 import { createStore } from './storage/store.js';
-import { renderEvent } from './wire/event-envelopes.js';
+import { mediaKeyIdOf, renderEvent } from './wire/event-envelopes.js';
 import { conversationEventData, lifecycleEventData } from './wire/event-data.js';
 
 export interface ParleyOptions {
@@ -134,8 +134,11 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
   if (config.events.dispatch) {
     const e = config.events;
     dispatcher = new Dispatcher(store, sinks, clock, logger, {
-      render: async (transport, endpoint, event) =>
-        renderEvent(transport, endpoint, event, { serverUrl: config.serverUrl, serverName: config.serverName, apikey: await tokenOf(event.instanceId) }),
+      render: async (transport, endpoint, event) => {
+        const mediaKeyId = mediaKeyIdOf(endpoint, event);
+        const inlineMedia = mediaKeyId === undefined || event.instanceId === null ? undefined : await conversations.mediaBase64(event.instanceId, mediaKeyId);
+        return renderEvent(transport, endpoint, event, { serverUrl: config.serverUrl, serverName: config.serverName, apikey: await tokenOf(event.instanceId), inlineMedia });
+      },
       attempted: metrics.attempted,
     }, {
       schedule: e.retryScheduleMs,

@@ -72,6 +72,13 @@ export class ConversationQueries {
     throw notFound(`The media of message "${keyId}" is not stored`);
   }
 
+  /** The stored media of a message as base64, for events of endpoints that want media inline (`webhookBase64`). */
+  async mediaBase64(instanceId: string, keyId: string): Promise<string | undefined> {
+    const message = await this.store.messages.findByKeyId(instanceId, keyId);
+    if (message?.mediaKey == null) return undefined;
+    return (await this.blobs.get(instanceId, message.mediaKey))?.data.toString('base64');
+  }
+
   /** A fetchable URL of stored media (S3 only: presigned, expiring). */
   async mediaUrl(instance: Instance, keyId: string, expiresInSeconds: number): Promise<string> {
     if (this.blobs.kind !== 's3') throw badRequest('S3 is disabled: media URLs need S3_ENABLED=true');

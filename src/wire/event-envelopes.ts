@@ -10,13 +10,29 @@ export interface EnvelopeContext {
   serverName: string;
   /** The instance token, when AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES=true; else null. */
   apikey: string | null;
+  /** Media bytes (base64) put in `data.message.base64` for endpoints with `base64` on. */
+  inlineMedia?: string;
+}
+
+/** The message key id of a message event whose media an endpoint may want inline, else undefined. */
+export function mediaKeyIdOf(endpoint: Endpoint, event: StoredEvent): string | undefined {
+  if (endpoint.config.base64 !== true || (event.event !== 'MESSAGES_UPSERT' && event.event !== 'SEND_MESSAGE')) return undefined;
+  const data = event.data as { key?: { id?: string }; message?: Record<string, unknown> } | null;
+  const message = data?.message;
+  if (message === undefined || typeof message.base64 === 'string') return undefined;
+  const hasMedia = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'].some((k) => k in message);
+  return hasMedia ? data?.key?.id : undefined;
 }
 
 function base(event: StoredEvent, ctx: EnvelopeContext) {
+  const data =
+    ctx.inlineMedia === undefined
+      ? event.data
+      : { ...(event.data as Record<string, unknown>), message: { ...((event.data as { message: Record<string, unknown> }).message), base64: ctx.inlineMedia } };
   return {
     event: entryOf(event.event).wire,
     instance: event.instanceName,
-    data: event.data,
+    data,
     server_url: ctx.serverUrl,
     // Evolution labels local time as UTC; Parley sends the real UTC instant.
     date_time: event.createdAt.toISOString(),

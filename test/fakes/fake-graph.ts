@@ -30,6 +30,8 @@ export interface FakeGraphRequest {
   raw: Buffer;
   /** What the fake answered. */
   status: number;
+  /** The JSON body the fake answered (not set for media bytes). */
+  response?: unknown;
 }
 
 export interface FakeGraphError {
@@ -140,6 +142,7 @@ export class FakeGraph {
     this.requests.push(record);
     const answer = this.route(record);
     record.status = answer.status;
+    if (!Buffer.isBuffer(answer.body)) record.response = answer.body;
     const headers: Record<string, string> = { 'content-type': answer.contentType ?? 'application/json' };
     if (answer.retryAfterS !== undefined) headers['retry-after'] = String(answer.retryAfterS);
     res.writeHead(answer.status, headers);
