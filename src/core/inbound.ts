@@ -24,8 +24,8 @@ export class InboundPipeline {
   async receive(instance: Instance, messages: InboundMessage[]): Promise<number> {
     let stored = 0;
     for (const inbound of messages) {
-      // Cheap check first, so a redelivered message does not download its media again.
-      if ((await this.store.messages.findByKeyId(instance.id, inbound.key.id)) !== undefined) continue;
+      // With media, check first so a redelivered message does not download its media again (the insert dedupes too).
+      if (inbound.media !== undefined && (await this.store.messages.findByKeyId(instance.id, inbound.key.id)) !== undefined) continue;
       const mediaKey = inbound.media === undefined ? null : await this.storeMedia(instance, inbound);
       const message: Message = {
         id: randomUUID(),
@@ -62,8 +62,7 @@ export class InboundPipeline {
     const contactJid = message.key.fromMe ? undefined : (message.key.participant ?? remoteJid);
     if (contactJid !== undefined && !isGroupJid(contactJid)) {
       const c = await tx.contacts.upsert(instance.id, contactJid, { pushName: message.pushName, ...(profilePicUrl !== undefined ? { profilePicUrl } : {}) }, now);
-      if (c.created) events.push({ ...base, event: 'CONTACTS_UPSERT', data: this.data.contact(c.contact) });
-      else if (c.changed) events.push({ ...base, event: 'CONTACTS_UPDATE', data: this.data.contact(c.contact) });
+      if (c.contact !== undefined) events.push({ ...base, event: c.created ? 'CONTACTS_UPSERT' : 'CONTACTS_UPDATE', data: this.data.contact(c.contact) });
     }
     await tx.outbox.append(events, now);
     return true;

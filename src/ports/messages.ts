@@ -62,8 +62,11 @@ export interface ChatRepository {
 }
 
 export interface ContactRepository {
-  /** Creates or updates; `created`/`changed` say what happened (for CONTACTS_UPSERT vs CONTACTS_UPDATE). */
-  upsert(instanceId: string, remoteJid: string, values: { pushName?: string | null; profilePicUrl?: string | null }, at: Date): Promise<{ contact: Contact; created: boolean; changed: boolean }>;
+  /**
+   * Creates or updates; `created`/`changed` say what happened (for CONTACTS_UPSERT vs CONTACTS_UPDATE). `contact` is
+   * returned when it was created or changed.
+   */
+  upsert(instanceId: string, remoteJid: string, values: { pushName?: string | null; profilePicUrl?: string | null }, at: Date): Promise<{ contact?: Contact; created: boolean; changed: boolean }>;
   list(instanceId: string, filter: { remoteJid?: string }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]>;
 }
 

@@ -9,17 +9,18 @@ import { KyselyDeliveryRepository } from './repositories/deliveries.js';
 import { KyselyInboxRepository } from './repositories/inbox.js';
 import { KyselyMessageRepository, KyselyMessageUpdateRepository } from './repositories/messages.js';
 import { KyselyEndpointRepository } from './repositories/endpoints.js';
+import { FanOutCache } from './repositories/fan-out-cache.js';
 import { KyselyOutboxRepository } from './repositories/outbox.js';
 import { KyselyProxyRepository } from './repositories/proxies.js';
 import { KyselySettingsRepository } from './repositories/settings.js';
 
-function repositories(db: Kysely<Database>, onAppended: (count: number) => void): Repositories {
+function repositories(db: Kysely<Database>, onAppended: (count: number) => void, fanOut: FanOutCache): Repositories {
   return {
     instances: new KyselyInstanceRepository(db),
     settings: new KyselySettingsRepository(db),
     proxies: new KyselyProxyRepository(db),
-    outbox: new KyselyOutboxRepository(db, onAppended),
-    endpoints: new KyselyEndpointRepository(db),
+    outbox: new KyselyOutboxRepository(db, onAppended, fanOut),
+    endpoints: new KyselyEndpointRepository(db, () => fanOut.invalidate()),
     deliveries: new KyselyDeliveryRepository(db),
     messages: new KyselyMessageRepository(db),
     messageUpdates: new KyselyMessageUpdateRepository(db),
@@ -31,16 +32,17 @@ function repositories(db: Kysely<Database>, onAppended: (count: number) => void)
 
 export function createStore({ db, dialect }: OpenDatabase): Store {
   const listeners: ((count: number) => void)[] = [];
+  const fanOut = new FanOutCache();
   const announce = (count: number) => {
     for (const listener of listeners) listener(count);
   };
   return {
     dialect,
-    ...repositories(db, announce),
+    ...repositories(db, announce, fanOut),
     async transaction(work) {
       // Events appended inside the transaction are announced only once it has committed.
       let appended = 0;
-      const result = await db.transaction().execute((trx) => work(repositories(trx, (n) => (appended += n))));
+      const result = await db.transaction().execute((trx) => work(repositories(trx, (n) => (appended += n), fanOut)));
       if (appended > 0) announce(appended);
       return result;
     },

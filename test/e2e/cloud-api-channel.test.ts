@@ -322,13 +322,13 @@ for (const kind of databaseKinds()) {
       assert.equal((await postStatus(wamid, 'read', to)).status, 200);
       await sink.waitFor(() => updates(wamid).some((e) => e.data.status === 'READ'), 10_000, 'messages.update READ');
       assert.equal((await postStatus(wamid, 'delivered', to, { timestamp: String(nowS() - 60) })).status, 200);
-      await sentinel();
       // The late status is recorded in the history, but the message does not move back and no event reports it.
       await waitUntil(
         async () => (await server.call('POST', `/chat/findStatusMessage/${name}`, { body: { where: { id: wamid } } })).body.length === 2,
         5_000,
         'both statuses recorded',
       );
+      await sentinel();
       assert.deepEqual(updates(wamid).map((e) => e.data.status), ['READ']);
       const found = await findMessages({ key: { id: wamid } });
       assert.equal(found.body.messages.records[0].status, 'READ');
@@ -353,7 +353,12 @@ for (const kind of databaseKinds()) {
     it('retries Meta’s 130429 throughput error and answers 201', async () => {
       const to = digits(13);
       graph.throttleNext(2);
-      const sent = await sendText(to, 'throttled');
+      let sent: any;
+      try {
+        sent = await sendText(to, 'throttled');
+      } finally {
+        graph.clearFailures(); // a failure here must not leak queued errors into the next tests
+      }
       assert.match(sent.key.id, /^wamid\./);
       const attempts = sendsTo(to);
       assert.equal(attempts.length, 3, 'two throttled attempts, then the accepted one');
@@ -364,7 +369,12 @@ for (const kind of databaseKinds()) {
     it('answers Meta’s 131047 (24-hour window) with an Evolution 400 naming the code, without retrying', async () => {
       const to = digits(13);
       graph.failNext(1, { code: 131047, message: '(#131047) Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' });
-      const res = await send('sendText', { number: to, text: 'too late' });
+      let res: CallResult;
+      try {
+        res = await send('sendText', { number: to, text: 'too late' });
+      } finally {
+        graph.clearFailures();
+      }
       assertEvolutionError(res, 400, '131047');
       assert.equal(sendsTo(to).length, 1, 'not retried');
       assert.equal((await findMessages({ key: { remoteJid: `${to}@s.whatsapp.net` } })).body.messages.total, 0, 'nothing stored');

@@ -33,11 +33,12 @@ export class KyselyChatRepository implements ChatRepository {
 
   async touch(instanceId: string, t: ChatTouch, at: Date): Promise<{ chat: Chat; created: boolean }> {
     const now = at.getTime();
-    // One statement, safe under concurrent inserts for the same chat (unique instance + remoteJid).
-    const inserted = await this.db
+    const id = randomUUID();
+    // One statement, safe under concurrent writers; the returned id is ours only when the row was just inserted.
+    const row = await this.db
       .insertInto('chats')
       .values({
-        id: randomUUID(),
+        id,
         instance_id: instanceId,
         remote_jid: t.remoteJid,
         name: t.name ?? null,
@@ -46,23 +47,17 @@ export class KyselyChatRepository implements ChatRepository {
         created_at: now,
         updated_at: now,
       })
-      .onConflict((oc) => oc.columns(['instance_id', 'remote_jid']).doNothing())
-      .executeTakeFirst();
-    const created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
-    if (!created) {
-      await this.db
-        .updateTable('chats')
-        .set((eb) => ({
-          unread_messages: t.incoming ? eb('unread_messages', '+', 1) : eb.ref('unread_messages'),
-          last_message_at: sql<number>`case when last_message_at is null or last_message_at < ${t.messageTimestamp} then ${t.messageTimestamp} else last_message_at end`,
-          ...(t.name ? { name: t.name } : {}),
+      .onConflict((oc) =>
+        oc.columns(['instance_id', 'remote_jid']).doUpdateSet((eb) => ({
+          unread_messages: t.incoming ? eb('chats.unread_messages', '+', 1) : eb.ref('chats.unread_messages'),
+          last_message_at: sql<number>`case when chats.last_message_at is null or chats.last_message_at < ${t.messageTimestamp} then ${t.messageTimestamp} else chats.last_message_at end`,
+          name: t.name ? eb.val(t.name) : eb.ref('chats.name'),
           updated_at: now,
-        }))
-        .where('instance_id', '=', instanceId)
-        .where('remote_jid', '=', t.remoteJid)
-        .execute();
-    }
-    return { chat: (await this.findByRemoteJid(instanceId, t.remoteJid))!, created };
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { chat: chatFromRow(row), created: row.id === id };
   }
 
   async findByRemoteJid(instanceId: string, remoteJid: string): Promise<Chat | undefined> {
@@ -107,28 +102,37 @@ export class KyselyChatRepository implements ChatRepository {
 export class KyselyContactRepository implements ContactRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(instanceId: string, remoteJid: string, v: { pushName?: string | null; profilePicUrl?: string | null }, at: Date): Promise<{ contact: Contact; created: boolean; changed: boolean }> {
+  async upsert(instanceId: string, remoteJid: string, v: { pushName?: string | null; profilePicUrl?: string | null }, at: Date): Promise<{ contact?: Contact; created: boolean; changed: boolean }> {
     const now = at.getTime();
-    const existing = await this.db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).where('remote_jid', '=', remoteJid).executeTakeFirst();
-    if (existing === undefined) {
-      const inserted = await this.db
-        .insertInto('contacts')
-        .values({ id: randomUUID(), instance_id: instanceId, remote_jid: remoteJid, push_name: v.pushName ?? null, profile_pic_url: v.profilePicUrl ?? null, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['instance_id', 'remote_jid']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
-        const row = await this.db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId).where('remote_jid', '=', remoteJid).executeTakeFirstOrThrow();
-        return { contact: contactFromRow(row), created: true, changed: true };
-      }
-      return this.upsert(instanceId, remoteJid, v, at);
+    const id = randomUUID();
+    const fresh = { id, instance_id: instanceId, remote_jid: remoteJid, push_name: v.pushName ?? null, profile_pic_url: v.profilePicUrl ?? null, created_at: now, updated_at: now };
+    if (!v.pushName && v.profilePicUrl === undefined) {
+      // Nothing to update: make sure the contact exists.
+      const row = await this.db.insertInto('contacts').values(fresh).onConflict((oc) => oc.columns(['instance_id', 'remote_jid']).doNothing()).returningAll().executeTakeFirst();
+      return row === undefined ? { created: false, changed: false } : { contact: contactFromRow(row), created: true, changed: true };
     }
-    const pushName = v.pushName ?? existing.push_name;
-    const profilePicUrl = v.profilePicUrl === undefined ? existing.profile_pic_url : v.profilePicUrl;
-    const changed = pushName !== existing.push_name || profilePicUrl !== existing.profile_pic_url;
-    if (changed) {
-      await this.db.updateTable('contacts').set({ push_name: pushName, profile_pic_url: profilePicUrl, updated_at: now }).where('id', '=', existing.id).execute();
-    }
-    return { contact: contactFromRow({ ...existing, push_name: pushName, profile_pic_url: profilePicUrl, updated_at: changed ? now : existing.updated_at }), created: false, changed };
+    // Insert, or update only what differs; nothing returned means nothing changed.
+    const row = await this.db
+      .insertInto('contacts')
+      .values(fresh)
+      .onConflict((oc) =>
+        oc
+          .columns(['instance_id', 'remote_jid'])
+          .doUpdateSet((eb) => ({
+            push_name: v.pushName ? eb.val(v.pushName) : eb.ref('contacts.push_name'),
+            profile_pic_url: v.profilePicUrl === undefined ? eb.ref('contacts.profile_pic_url') : eb.val(v.profilePicUrl),
+            updated_at: now,
+          }))
+          .where((eb) =>
+            eb.or([
+              ...(v.pushName ? [eb(sql`coalesce(contacts.push_name, '')`, '!=', v.pushName)] : []),
+              ...(v.profilePicUrl !== undefined ? [eb(sql`coalesce(contacts.profile_pic_url, '')`, '!=', v.profilePicUrl ?? '')] : []),
+            ]),
+          ),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? { created: false, changed: false } : { contact: contactFromRow(row), created: row.id === id, changed: true };
   }
 
   async list(instanceId: string, filter: { remoteJid?: string }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]> {

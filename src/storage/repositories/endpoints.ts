@@ -22,7 +22,11 @@ export function endpointFromRow(row: Selectable<EventEndpointsTable>): Endpoint 
 }
 
 export class KyselyEndpointRepository implements EndpointRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Every write changes which endpoints take new events. */
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   async findForInstance(instanceId: string, transport: Transport): Promise<Endpoint | null> {
     const row = await this.db
@@ -62,6 +66,7 @@ export class KyselyEndpointRepository implements EndpointRepository {
         .values({ id, instance_id: instanceId, transport, removed_at: null, created_at: at.getTime(), ...values })
         .execute();
     }
+    this.changed();
     return (await this.findById(id))!;
   }
 
@@ -107,6 +112,7 @@ export class KyselyEndpointRepository implements EndpointRepository {
       .set({ enabled: fromBool(enabled), disabled_reason: reason, updated_at: at.getTime() })
       .where('id', '=', id)
       .execute();
+    this.changed();
   }
 
   async removeForInstance(instanceId: string, at: Date): Promise<void> {
@@ -116,6 +122,7 @@ export class KyselyEndpointRepository implements EndpointRepository {
       .where('instance_id', '=', instanceId)
       .where('removed_at', 'is', null)
       .execute();
+    this.changed();
   }
 
   async listByInstances(instanceIds: string[]): Promise<Endpoint[]> {

@@ -1,10 +1,10 @@
 // The outbox: events and their fan-out into per-endpoint deliveries, written in the caller's transaction.
 import type { Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import type { EventName, NewEvent, StoredEvent } from '../../domain/events.js';
+import type { NewEvent, StoredEvent } from '../../domain/events.js';
 import type { OutboxRepository } from '../../ports/events.js';
-import { fromBool } from '../convert.js';
 import type { Database } from '../schema.js';
+import type { FanOutCache, FanOutTarget } from './fan-out-cache.js';
 
 const ulid = monotonicFactory();
 /** Rows per multi-row INSERT, well under SQLite's bound-parameter limit. */
@@ -14,6 +14,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly onAppended: (count: number) => void,
+    private readonly fanOutCache: FanOutCache,
   ) {}
 
   async append(events: NewEvent[], at: Date): Promise<StoredEvent[]> {
@@ -48,22 +49,13 @@ export class KyselyOutboxRepository implements OutboxRepository {
   }
 
   private async fanOut(events: StoredEvent[], now: number): Promise<void> {
-    const instanceIds = [...new Set(events.map((e) => e.instanceId).filter((id): id is string => id !== null))];
-    let query = this.db
-      .selectFrom('event_endpoints')
-      .select(['id', 'instance_id', 'events'])
-      .where('enabled', '=', fromBool(true))
-      .where('removed_at', 'is', null);
-    query = query.where((eb) =>
-      instanceIds.length > 0 ? eb.or([eb('instance_id', 'is', null), eb('instance_id', 'in', instanceIds)]) : eb('instance_id', 'is', null),
-    );
-    const endpoints = (await query.execute()).map((e) => ({ id: e.id, instanceId: e.instance_id, events: new Set(JSON.parse(e.events) as EventName[]) }));
-    if (endpoints.length === 0) return;
+    const byInstance = new Map<string | null, FanOutTarget[]>();
+    for (const instanceId of new Set(events.map((e) => e.instanceId))) byInstance.set(instanceId, await this.fanOutCache.targets(this.db, instanceId));
+    if ([...byInstance.values()].every((t) => t.length === 0)) return;
 
     const deliveries = [];
     for (const event of events) {
-      for (const endpoint of endpoints) {
-        if (endpoint.instanceId !== null && endpoint.instanceId !== event.instanceId) continue;
+      for (const endpoint of byInstance.get(event.instanceId) ?? []) {
         if (!endpoint.events.has(event.event)) continue;
         deliveries.push({
           endpoint_id: endpoint.id,
