@@ -261,6 +261,26 @@ for (const kind of databaseKinds()) {
       assert.equal(media.body.size.fileLength, bytes.length);
     });
 
+    it('puts stored media inline (data.message.base64) for a webhook with base64 on, and only then', async () => {
+      const found = (await server.call('GET', `/webhook/find/${name}`)).body;
+      const set = (base64: boolean) => server.call('POST', `/webhook/set/${name}`, { body: { webhook: { enabled: true, url: found.url, events: found.events, base64 } } });
+      assert.equal((await set(true)).status, 201);
+      try {
+        const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(512)]);
+        const mediaId = graph.addMedia(bytes, 'image/jpeg');
+        const id = newWamid();
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        assert.equal((await postInbound(digits(13), 'Inline', { id, type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256 } })).status, 200);
+        await sink.waitFor(() => upserts(id).length === 1, 10_000, 'messages.upsert with inline media');
+        assert.equal(upserts(id)[0].data.message.base64, bytes.toString('base64'));
+        // The stored message itself is unchanged: the bytes are added to that webhook's copy only.
+        const stored = await server.call('POST', `/chat/findMessages/${name}`, { body: { where: { key: { id } } } });
+        assert.equal(stored.body.messages.records[0].message.base64, undefined);
+      } finally {
+        assert.equal((await set(false)).status, 201);
+      }
+    });
+
     it('sends text through Graph, then reports sent, delivered and read as MESSAGES_UPDATE', async () => {
       const to = digits(13);
       const jid = `${to}@s.whatsapp.net`;
