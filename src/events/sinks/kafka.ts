@@ -5,6 +5,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Messa
 import type { DeliveryOutcome, Endpoint } from '../../domain/delivery.js';
 import type { EventName } from '../../domain/events.js';
 import type { EventSink, OutgoingEvent, SinkContext, SinkFactory } from '../../ports/event-sink.js';
+import { within } from '../../lib/timeout.js';
 
 /** Structurally identical to `EventsConfig['kafka']`. */
 export interface KafkaSettings {
@@ -64,21 +65,8 @@ const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 /** Broker answers that no retry can fix. */
 const PERMANENT = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_TOPIC_EXCEPTION', 'INVALID_RECORD']);
 
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
 
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+
 
 interface ErrorLike { name?: string; type?: string; message?: string; cause?: unknown; errors?: unknown[] }
 

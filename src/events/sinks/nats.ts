@@ -5,6 +5,7 @@ import { connect, ErrorCode, Events, headers, type JetStreamClient, type JetStre
 import type { DeliveryOutcome, Endpoint } from '../../domain/delivery.js';
 import type { EventName } from '../../domain/events.js';
 import type { EventSink, OutgoingEvent, SinkContext, SinkFactory } from '../../ports/event-sink.js';
+import { within } from '../../lib/timeout.js';
 
 /** Structurally identical to `EventsConfig['nats']`. */
 export interface NatsSettings {
@@ -33,19 +34,7 @@ function isPublishableSubject(subject: string): boolean {
   return subject.split('.').every((token) => token.length > 0 && !/[\s*>]/.test(token));
 }
 
-class TimeoutError extends Error {}
 
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** nats.js ignores credentials inside server URLs, so they are lifted into connect options. */
 export function natsConnectOptions(uri: string): { servers: string[]; user?: string; pass?: string; token?: string } {

@@ -5,6 +5,7 @@ import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Con
 import type { DeliveryOutcome, Endpoint } from '../../domain/delivery.js';
 import type { EventName } from '../../domain/events.js';
 import type { EventSink, OutgoingEvent, SinkContext, SinkFactory } from '../../ports/event-sink.js';
+import { within } from '../../lib/timeout.js';
 
 /** Structurally identical to `EventsConfig['rabbitmq']`. */
 export interface RabbitmqSettings {
@@ -47,18 +48,6 @@ export function amqpUrl(uri: string, frameMax: number): string {
   return url.toString();
 }
 
-async function within<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const ms = Math.max(0, deadline - Date.now());
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const returnKey = (exchange: string, routingKey: string, messageId: unknown) => `${exchange}\0${routingKey}\0${String(messageId)}`;
@@ -96,9 +85,9 @@ class RabbitmqSink implements EventSink {
     if (!names) return { ok: false, retryable: false, error: 'per-instance event without an instance name' };
     const deadline = Date.now() + this.timeoutMs;
     try {
-      const link = await within(this.connection(), deadline, 'connecting to RabbitMQ');
-      await within(this.declare(link, names), deadline, `declaring exchange "${names.exchange}" and queue "${names.queue}"`);
-      const publisher = await within(this.publisher(link), deadline, 'opening a RabbitMQ channel');
+      const link = await within(this.connection(), deadline - Date.now(), 'connecting to RabbitMQ');
+      await within(this.declare(link, names), deadline - Date.now(), `declaring exchange "${names.exchange}" and queue "${names.queue}"`);
+      const publisher = await within(this.publisher(link), deadline - Date.now(), 'opening a RabbitMQ channel');
       return await this.publish(link, publisher, names, event, deadline);
     } catch (error) {
       return { ok: false, retryable: true, error: messageOf(error) };
@@ -224,7 +213,7 @@ class RabbitmqSink implements EventSink {
     this.live = null;
     if (!link || link.dead) return;
     try {
-      await within(link.model.close(), Date.now() + 5000, 'closing the RabbitMQ connection');
+      await within(link.model.close(), 5000, 'closing the RabbitMQ connection');
     } catch {
       // An unresponsive broker never answers close-ok: drop the socket so the process can exit.
       (link.model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
