@@ -4,13 +4,22 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from './lib/args.js';
 import { medianOf } from './lib/stats.js';
 import { startNullPipeline } from './null-pipeline.js';
+import { withServer } from './lib/server-process.js';
+import { crash } from './workloads/crash.js';
+import { fanout } from './workloads/fanout.js';
 import { inbound } from './workloads/inbound.js';
+import { instances } from './workloads/instances.js';
 import { send } from './workloads/send.js';
+import { sinkOutage } from './workloads/sink-outage.js';
 
 const WORKLOADS: Record<string, typeof inbound> = {
-  inbound,
-  'inbound-latency': (o, base, p) => inbound({ ...o, rate: o.rate ?? 500 }, base, p),
-  send,
+  inbound: withServer(inbound),
+  'inbound-latency': withServer((o, base, p) => inbound({ ...o, rate: o.rate ?? 500 }, base, p)),
+  send: withServer(send),
+  instances,
+  crash,
+  'sink-outage': sinkOutage,
+  fanout,
 };
 
 async function main(): Promise<void> {

@@ -62,9 +62,10 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
   const store = createStore(await openDatabase(config.database));
   const outbound = new OutboundPolicy({ blockPrivate: config.events.blockPrivateTargets });
 
-  const blobs = createBlobStore(config.media.store);
+  const blobs = await createBlobStore(config.media.store);
   const pipeline = new InboundPipeline(store, blobs, clock, logger, conversationEventData);
   let instances: InstanceService | undefined;
+  let dispatcher: Dispatcher | undefined;
   // A channel's reports go through core, which stores them (and their events) before the channel is answered.
   const current = async (id: string) => (await store.instances.findById(id))!;
   const channels = new ChannelHost(
@@ -80,14 +81,14 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
     clientName: config.clientName,
     reservedTokens: [apiKey],
     eventData: lifecycleEventData,
+    onEndpointsChanged: async () => dispatcher?.refresh(),
   });
   const instanceConfig = new InstanceConfigService(store, clock);
   const messaging = new MessagingService(store, channels, pipeline);
   const conversations = new ConversationQueries(store, blobs, channels, clock);
   const providerWebhooks = new ProviderWebhooks(store, channels, pipeline, clock, logger, config.clientName);
-  const sinkFactories = options.sinks ?? builtInSinks(config.events, config.serverName);
+  const sinkFactories = options.sinks ?? (await builtInSinks(config.events, config.serverName));
   const available = new Set<Transport>(sinkFactories.map((s) => s.transport));
-  let dispatcher: Dispatcher | undefined;
   const eventConfig = new EventConfigService(store, clock, outbound, available, async () => dispatcher?.refresh());
   const metrics = new PipelineMetrics(store, config.clientName);
   const reaper =

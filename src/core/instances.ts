@@ -55,6 +55,8 @@ export interface InstanceServiceOptions {
   /** Keys that must never become an instance token (the global key). */
   reservedTokens: string[];
   eventData: LifecycleEventData;
+  /** Resolves once this node's dispatcher serves endpoints created here (e.g. a webhook given at create). */
+  onEndpointsChanged?: () => Promise<void>;
 }
 
 export class InstanceService {
@@ -115,6 +117,7 @@ export class InstanceService {
       return { instance, settings: storedSettings, proxy: storedProxy };
     });
     if (created === undefined) throw nameInUse(input.name);
+    if ((input.endpoints?.length ?? 0) > 0) await this.options.onEndpointsChanged?.();
     this.logger.info({ instance: instance.name, integration: instance.integration }, 'instance created');
     return created;
   }

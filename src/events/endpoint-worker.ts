@@ -102,6 +102,7 @@ export class EndpointWorker {
     const runnable: DeliveryWithEvent[][] = [];
     let nextDueAt: number | undefined;
     let oldestWaiting: DeliveryWithEvent[] | undefined;
+    let probe: DeliveryWithEvent | undefined;
     for (const chain of chains.values()) {
       const head = chain[0]!;
       if (head.nextAttemptAt.getTime() <= now.getTime()) runnable.push(chain);
@@ -113,7 +114,8 @@ export class EndpointWorker {
     // A failing endpoint with nothing due is probed with its oldest waiting event; success releases the rest.
     if (runnable.length === 0 && this.failing && oldestWaiting !== undefined && now.getTime() - this.lastProbeAt >= this.options.probeIntervalMs) {
       this.lastProbeAt = now.getTime();
-      runnable.push([{ ...oldestWaiting[0]!, nextAttemptAt: now }]);
+      probe = oldestWaiting[0]!;
+      runnable.push([{ ...probe, nextAttemptAt: now }]);
     }
     if (this.failing && oldestWaiting !== undefined) {
       nextDueAt = Math.min(nextDueAt ?? Infinity, this.lastProbeAt + this.options.probeIntervalMs);
@@ -124,9 +126,12 @@ export class EndpointWorker {
     const failed: DeliveryUpdate[] = [];
     let disable: string | undefined;
     const queue = [...runnable];
+    // Results are written back after at most `budget` attempts, so a crash re-sends little that was delivered.
+    let budget = Math.max(this.options.concurrency, 100);
     const runChain = async (chain: DeliveryWithEvent[]) => {
       for (const d of chain) {
-        if (this.stopped || disable !== undefined) return;
+        if (this.stopped || disable !== undefined || budget <= 0) return;
+        budget -= 1;
         if (d.nextAttemptAt.getTime() > now.getTime()) return;
         const outgoing = await this.hooks.render(this.endpoint, d.event);
         const outcome = await this.sink.deliver(this.endpoint, outgoing).catch(
@@ -138,7 +143,11 @@ export class EndpointWorker {
           delivered.push(d.eventSeq);
           continue;
         }
-        const patch = nextDeliveryState(d, outcome, this.options.schedule, at, () => (Math.random() * 2 - 1) * this.options.jitterRatio);
+        // A failed probe is an extra attempt, not a scheduled one: it must not use up the retry schedule.
+        const patch =
+          probe !== undefined && d.eventSeq === probe.eventSeq && outcome.retryable && !outcome.disableEndpoint
+            ? { status: 'retrying' as const, attempts: d.attempts + 1, step: d.step, nextAttemptAt: probe.nextAttemptAt, lastError: outcome.error.slice(0, 1000), lastStatus: outcome.status ?? null, deliveredAt: null }
+            : nextDeliveryState(d, outcome, this.options.schedule, at, () => (Math.random() * 2 - 1) * this.options.jitterRatio);
         failed.push({ endpointId: this.endpoint.id, eventSeq: d.eventSeq, patch });
         if (outcome.disableEndpoint) disable = outcome.error;
         // A dead event no longer holds its chat back; a retrying one does.

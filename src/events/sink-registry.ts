@@ -1,25 +1,17 @@
-// Transport name → sink factory: one line per transport, each switched on by its *_ENABLED variable.
+// Transport name → sink factory: one line per transport, each switched on by its *_ENABLED variable. Transports are
+// imported only when enabled, so their client libraries (AWS SDK, kafkajs, socket.io …) cost no memory otherwise.
 import type { EventsConfig } from '../config/events-env.js';
 import type { SinkFactory } from '../ports/event-sink.js';
-import { kafkaSink } from './sinks/kafka.js';
-import { mqttSink } from './sinks/mqtt.js';
-import { natsSink } from './sinks/nats.js';
-import { pusherSink } from './sinks/pusher.js';
-import { rabbitmqSink } from './sinks/rabbitmq.js';
-import { sqsSink } from './sinks/sqs.js';
 import { webhookSink } from './sinks/webhook.js';
-import { websocketSink } from './sinks/websocket.js';
 
-export function builtInSinks(events: EventsConfig, serverName: string): SinkFactory[] {
-  const sinks: (SinkFactory | false)[] = [
-    webhookSink,
-    events.websocket.enabled && websocketSink(events.websocket),
-    events.rabbitmq.enabled && rabbitmqSink(events.rabbitmq),
-    events.nats.enabled && natsSink(events.nats),
-    events.sqs.enabled && sqsSink({ ...events.sqs, serverName }),
-    events.kafka.enabled && kafkaSink(events.kafka),
-    events.mqtt.enabled && mqttSink(events.mqtt),
-    events.pusher.enabled && pusherSink(events.pusher),
-  ];
-  return sinks.filter((s): s is SinkFactory => s !== false);
+export async function builtInSinks(events: EventsConfig, serverName: string): Promise<SinkFactory[]> {
+  const sinks: SinkFactory[] = [webhookSink];
+  if (events.websocket.enabled) sinks.push((await import('./sinks/websocket.js')).websocketSink(events.websocket));
+  if (events.rabbitmq.enabled) sinks.push((await import('./sinks/rabbitmq.js')).rabbitmqSink(events.rabbitmq));
+  if (events.nats.enabled) sinks.push((await import('./sinks/nats.js')).natsSink(events.nats));
+  if (events.sqs.enabled) sinks.push((await import('./sinks/sqs.js')).sqsSink({ ...events.sqs, serverName }));
+  if (events.kafka.enabled) sinks.push((await import('./sinks/kafka.js')).kafkaSink(events.kafka));
+  if (events.mqtt.enabled) sinks.push((await import('./sinks/mqtt.js')).mqttSink(events.mqtt));
+  if (events.pusher.enabled) sinks.push((await import('./sinks/pusher.js')).pusherSink(events.pusher));
+  return sinks;
 }

@@ -290,3 +290,31 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Pro
   }
   throw new Error('condition not met in time');
 }
+
+describe('recovery probes do not use up the retry schedule', () => {
+  let server: TestServer;
+  const sink = new WebhookSink();
+  before(async () => {
+    await sink.start();
+    // Two scheduled attempts (now, +30 s) and a probe every second: an outage of several seconds spans several probes.
+    server = await startTestServer(databaseKinds()[0]!, { env: { PARLEY_RETRY_SCHEDULE: '0,30s', PARLEY_RETRY_PROBE_SECONDS: '1', WEBHOOK_RETRY_JITTER_FACTOR: '0' } });
+  });
+  after(async () => {
+    await server.close();
+    await sink.stop();
+  });
+
+  it('delivers everything after an outage longer than several probe intervals', async () => {
+    await createInstance(server, { instanceName: 'probe1', webhook: { url: sink.url, events: ['MESSAGES_UPSERT'] } });
+    const instance = (await server.call('GET', '/instance/fetchInstances?instanceName=probe1')).body[0];
+    sink.status = 500;
+    await appendChatEvents(server, { id: instance.id, name: 'probe1' }, ['p1@s.whatsapp.net', 'p2@s.whatsapp.net'], 3);
+    await new Promise((r) => setTimeout(r, 3500));
+    const during = (await server.call('GET', '/events/deliveries/probe1?status=dead')).body;
+    assert.equal(during.length, 0, 'no event died while probes failed');
+    sink.status = 200;
+    await sink.waitFor(() => sink.events('messages.upsert').length === 6, 8_000, 'all six events after recovery');
+    const probed = (await server.call('GET', '/events/deliveries/probe1?status=delivered')).body;
+    assert.ok(probed.some((d: any) => d.attempts > 2), 'the oldest event was probed more than the schedule allows');
+  });
+});

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore } from '../../src/ports/blob-store.js';
-import { createBlobStore, LocalBlobStore, S3BlobStore, sanitizeName } from '../../src/storage/blobs/index.js';
+import { createBlobStore, LocalBlobStore, sanitizeName } from '../../src/storage/blobs/index.js';
+import { S3BlobStore } from '../../src/storage/blobs/s3.js';
 import { FakeS3 } from '../fakes/fake-s3.js';
 
 const A = '0b6a5d4e-1c2f-4a3b-9e8d-7f6a5b4c3d2e';
@@ -121,12 +122,12 @@ function contract(label: string, make: () => Promise<Harness>): void {
 
 contract('local', async () => {
   const root = await mkdtemp(join(tmpdir(), 'parley-blobs-'));
-  return { store: createBlobStore({ kind: 'local', rootDir: root }), requestCount: () => undefined, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return { store: await createBlobStore({ kind: 'local', rootDir: root }), requestCount: () => undefined, cleanup: () => rm(root, { recursive: true, force: true }) };
 });
 
 contract('s3', async () => {
   const fake = await FakeS3.start({ ...S3_CREDS, buckets: ['parley-media'] });
-  const store = createBlobStore({ kind: 's3', endpoint: fake.url, region: 'us-east-1', bucket: 'parley-media', forcePathStyle: true, ...S3_CREDS });
+  const store = await createBlobStore({ kind: 's3', endpoint: fake.url, region: 'us-east-1', bucket: 'parley-media', forcePathStyle: true, ...S3_CREDS });
   return { store, requestCount: () => fake.requests.length, cleanup: async () => { (store as S3BlobStore).close(); await fake.close(); } };
 });
 
