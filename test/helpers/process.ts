@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CallOptions, CallResult } from './server.js';
+import { callApi, type CallOptions, type CallResult } from './server.js';
 
 /** The repository root (where package.json and src/ live). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -144,24 +144,7 @@ export async function spawnServer(options: ProcessOptions): Promise<ServerProces
     });
   });
 
-  const call = async (method: string, urlPath: string, o: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...o.headers };
-    const apikey = o.apikey === undefined ? options.apiKey : o.apikey;
-    if (apikey !== null) headers.apikey = apikey;
-    let body: string | undefined;
-    if (o.rawBody !== undefined) body = o.rawBody;
-    else if (o.body !== undefined) body = JSON.stringify(o.body);
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url + urlPath, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed, text, headers: response.headers };
-  };
+  const call = (method: string, urlPath: string, o: CallOptions = {}) => callApi(url, options.apiKey, method, urlPath, o);
 
   const waitForStdout = (match: (line: string) => boolean, timeoutMs = 10_000): Promise<string> =>
     new Promise((resolve, reject) => {

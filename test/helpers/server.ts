@@ -57,24 +57,7 @@ export async function startTestServer(kind: DatabaseKind, options: StartOptions 
   const parley = await createParley({ config, apiKey: config.apiKey!, logger, channels: options.channels, clock: options.clock });
   const url = await parley.start();
 
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...o.headers };
-    const apikey = o.apikey === undefined ? TEST_API_KEY : o.apikey;
-    if (apikey !== null) headers.apikey = apikey;
-    let body: string | undefined;
-    if (o.rawBody !== undefined) body = o.rawBody;
-    else if (o.body !== undefined) body = JSON.stringify(o.body);
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url + path, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, body: parsed, text, headers: response.headers };
-  };
+  const call = (method: string, path: string, o: CallOptions = {}) => callApi(url, TEST_API_KEY, method, path, o);
 
   let stopped = false;
   const stop = async () => {
@@ -93,6 +76,26 @@ export async function startTestServer(kind: DatabaseKind, options: StartOptions 
       await db.drop();
     },
   };
+}
+
+/** One API call: `apikey` defaults to `defaultKey` (`null` sends none); JSON in, JSON (or text) out. */
+export async function callApi(baseUrl: string, defaultKey: string | null, method: string, path: string, o: CallOptions = {}): Promise<CallResult> {
+  const headers: Record<string, string> = { ...o.headers };
+  const apikey = o.apikey === undefined ? defaultKey : o.apikey;
+  if (apikey !== null) headers.apikey = apikey;
+  let body: string | undefined;
+  if (o.rawBody !== undefined) body = o.rawBody;
+  else if (o.body !== undefined) body = JSON.stringify(o.body);
+  if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(baseUrl + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
 /** Creates an instance through the API and returns the create response body. */
