@@ -16,6 +16,8 @@ const EVENTS = ['MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'SEND_MESSAGE', 'CONTACTS_
 
 const rand = (bytes = 4) => randomBytes(bytes).toString('hex');
 const digits = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10))).join('');
+/** A 13-digit number no country rule rewrites (52/54/55 prefixes are normalized, as in Evolution). */
+const recipient = () => `1${digits(12)}`;
 const newWamid = () => `wamid.HBgL${randomBytes(15).toString('base64url')}`;
 const nowS = () => Math.floor(Date.now() / 1000);
 
@@ -123,7 +125,7 @@ for (const kind of databaseKinds()) {
     /** A valid inbound text whose MESSAGES_UPSERT arrives after everything posted before it was processed. */
     async function sentinel(): Promise<void> {
       const id = newWamid();
-      const res = await postInbound(digits(13), 'Sentinel', { id, type: 'text', text: { body: 'sentinel' } });
+      const res = await postInbound(recipient(), 'Sentinel', { id, type: 'text', text: { body: 'sentinel' } });
       assert.equal(res.status, 200, res.text);
       await sink.waitFor(() => upserts(id).length === 1, 10_000, `sentinel ${id}`);
     }
@@ -146,7 +148,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('stores a signed inbound text, answers 200 at once, and emits MESSAGES_UPSERT, CONTACTS_UPSERT and CHATS_UPSERT', async () => {
-      const from = digits(13);
+      const from = recipient();
       const id = newWamid();
       const timestamp = nowS() - 5;
       const payload = delivery(account.phoneNumberId, {
@@ -195,7 +197,7 @@ for (const kind of databaseKinds()) {
     it('refuses a delivery with a bad or missing signature with 401, storing and emitting nothing', async () => {
       const before = (await findMessages()).body.messages.total;
       const id = newWamid();
-      const payload = delivery(account.phoneNumberId, inboundValue(digits(13), 'Mallory', { id, type: 'text', text: { body: 'forged' } }));
+      const payload = delivery(account.phoneNumberId, inboundValue(recipient(), 'Mallory', { id, type: 'text', text: { body: 'forged' } }));
 
       const wrongSecret = await postMeta(payload, 'not-the-app-secret');
       assert.equal(wrongSecret.status, 401, wrongSecret.text);
@@ -219,7 +221,7 @@ for (const kind of databaseKinds()) {
 
     it('stores a delivery Meta posts twice only once, with one MESSAGES_UPSERT', async () => {
       const id = newWamid();
-      const payload = delivery(account.phoneNumberId, inboundValue(digits(13), 'Twice', { id, type: 'text', text: { body: 'once please' } }));
+      const payload = delivery(account.phoneNumberId, inboundValue(recipient(), 'Twice', { id, type: 'text', text: { body: 'once please' } }));
       const first = await postMeta(payload);
       const second = await postMeta(payload);
       assert.equal(first.status, 200, first.text);
@@ -235,7 +237,7 @@ for (const kind of databaseKinds()) {
       const mediaId = graph.addMedia(bytes, 'image/jpeg');
       const id = newWamid();
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const res = await postInbound(digits(13), 'Photographer', { id, type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256, caption: 'look' } });
+      const res = await postInbound(recipient(), 'Photographer', { id, type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256, caption: 'look' } });
       assert.equal(res.status, 200, res.text);
       await sink.waitFor(() => upserts(id).length === 1, 10_000, 'messages.upsert of the image');
       const upsert = upserts(id)[0];
@@ -270,7 +272,7 @@ for (const kind of databaseKinds()) {
         const mediaId = graph.addMedia(bytes, 'image/jpeg');
         const id = newWamid();
         const sha256 = createHash('sha256').update(bytes).digest('hex');
-        assert.equal((await postInbound(digits(13), 'Inline', { id, type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256 } })).status, 200);
+        assert.equal((await postInbound(recipient(), 'Inline', { id, type: 'image', image: { id: mediaId, mime_type: 'image/jpeg', sha256 } })).status, 200);
         await sink.waitFor(() => upserts(id).length === 1, 10_000, 'messages.upsert with inline media');
         assert.equal(upserts(id)[0].data.message.base64, bytes.toString('base64'));
         // The stored message itself is unchanged: the bytes are added to that webhook's copy only.
@@ -282,7 +284,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('sends text through Graph, then reports sent, delivered and read as MESSAGES_UPDATE', async () => {
-      const to = digits(13);
+      const to = recipient();
       const jid = `${to}@s.whatsapp.net`;
       const sent = await sendText(`+${to}`, 'hello from parley');
       const request = sendsTo(to).at(-1);
@@ -337,7 +339,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('keeps READ when a late `delivered` arrives after `read`, without a second MESSAGES_UPDATE', async () => {
-      const to = digits(13);
+      const to = recipient();
       const wamid = (await sendText(to, 'out of order')).key.id as string;
       assert.equal((await postStatus(wamid, 'read', to)).status, 200);
       await sink.waitFor(() => updates(wamid).some((e) => e.data.status === 'READ'), 10_000, 'messages.update READ');
@@ -355,7 +357,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('reports a `failed` status with Meta’s error as MESSAGES_UPDATE FAILED', async () => {
-      const to = digits(13);
+      const to = recipient();
       const wamid = (await sendText(to, 'will fail')).key.id as string;
       const res = await postStatus(wamid, 'failed', to, {
         errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed' } }],
@@ -371,7 +373,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('retries Meta’s 130429 throughput error and answers 201', async () => {
-      const to = digits(13);
+      const to = recipient();
       graph.throttleNext(2);
       let sent: any;
       try {
@@ -387,7 +389,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('answers Meta’s 131047 (24-hour window) with an Evolution 400 naming the code, without retrying', async () => {
-      const to = digits(13);
+      const to = recipient();
       graph.failNext(1, { code: 131047, message: '(#131047) Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' });
       let res: CallResult;
       try {
@@ -401,7 +403,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('maps every supported send route to its Graph type, and refuses the others with the channel’s 400', async () => {
-      const to = digits(13);
+      const to = recipient();
       const last = () => {
         const r = sendsTo(to).at(-1);
         assert.ok(r !== undefined && r.json !== undefined, 'no send reached the fake');
@@ -473,7 +475,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('marks a received message read through Graph', async () => {
-      const from = digits(13);
+      const from = recipient();
       const id = newWamid();
       assert.equal((await postInbound(from, 'Reader', { id, type: 'text', text: { body: 'read me' } })).status, 200);
       await sink.waitFor(() => upserts(id).length === 1, 10_000, 'messages.upsert');
@@ -515,7 +517,7 @@ for (const kind of databaseKinds()) {
       try {
         const dName = `durable-${rand()}`;
         await createBusinessInstance(first, dAccount, dName, dsink.url);
-        const from = digits(13);
+        const from = recipient();
         const id = newWamid();
         const res = await postMeta(delivery(dAccount.phoneNumberId, inboundValue(from, 'Durable', { id, type: 'text', text: { body: 'survive' } })), dAccount.secret, first);
         assert.equal(res.status, 200, res.text);
