@@ -92,22 +92,27 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return row === undefined ? undefined : instanceFromRow(row);
   }
 
-  async list(filter: InstanceFilter): Promise<InstanceView[]> {
-    let query = this.db.selectFrom('instances').selectAll().where('client_name', '=', filter.clientName);
+  /** The ids an InstanceFilter selects, as a subquery: relation queries keep one SQL text and no id list. */
+  private matching(filter: InstanceFilter) {
+    let query = this.db.selectFrom('instances').where('client_name', '=', filter.clientName);
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
     if (filter.id !== undefined) query = query.where('id', '=', filter.id);
     if (filter.number !== undefined) query = query.where('number', '=', filter.number);
     if (filter.tokenHash !== undefined) query = query.where('token_hash', '=', filter.tokenHash);
-    const rows = await query.orderBy('created_at').orderBy('name').execute();
+    return query;
+  }
+
+  async list(filter: InstanceFilter): Promise<InstanceView[]> {
+    const rows = await this.matching(filter).selectAll().orderBy('created_at').orderBy('name').execute();
     if (rows.length === 0) return [];
 
-    // Fetch relations per table for the matched ids (few queries, no N+1).
-    const ids = rows.map((r) => r.id);
+    // Relations per table for the same filter (few queries, no N+1, no bound id lists).
+    const ids = this.matching(filter).select('id');
     const [settings, proxies, endpoints, counts] = await Promise.all([
       this.db.selectFrom('instance_settings').selectAll().where('instance_id', 'in', ids).execute(),
       this.db.selectFrom('instance_proxies').selectAll().where('instance_id', 'in', ids).execute(),
       this.db.selectFrom('event_endpoints').selectAll().where('instance_id', 'in', ids).where('removed_at', 'is', null).execute(),
-      this.counts(ids),
+      this.counts(filter),
     ]);
     const endpointsBy = new Map<string, Endpoint[]>();
     for (const row of endpoints) {
@@ -126,12 +131,12 @@ export class KyselyInstanceRepository implements InstanceRepository {
     }));
   }
 
-  private async counts(ids: string[]): Promise<Map<string, InstanceCounts>> {
+  private async counts(filter: InstanceFilter): Promise<Map<string, InstanceCounts>> {
     const countOf = (table: 'messages' | 'contacts' | 'chats') =>
       this.db
         .selectFrom(table)
         .select(['instance_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('instance_id', 'in', ids)
+        .where('instance_id', 'in', this.matching(filter).select('id'))
         .groupBy('instance_id')
         .execute();
     const [messages, contacts, chats] = await Promise.all([countOf('messages'), countOf('contacts'), countOf('chats')]);
