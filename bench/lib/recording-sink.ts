@@ -90,6 +90,25 @@ export class RecordingSink {
   }
 
   /** Resolves true once `done()` holds (checked on every arrival), false after `timeoutMs`. */
+  /** Resolves true once every id has arrived at least once (false after `timeoutMs`). */
+  waitForAll(ids: Iterable<number>, timeoutMs: number): Promise<boolean> {
+    const missing = new Set(ids);
+    return this.waitUntil(() => {
+      for (const i of missing) {
+        if (!this.delivered.has(i)) return false;
+        missing.delete(i);
+      }
+      return true;
+    }, timeoutMs);
+  }
+
+  /** When the last of `ids` first arrived (epoch ms; 0 if none did). */
+  lastFirstArrival(ids: Iterable<number>): number {
+    let last = 0;
+    for (const i of ids) last = Math.max(last, this.delivered.get(i)?.firstAt ?? 0);
+    return last;
+  }
+
   waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const check = () => {

@@ -60,16 +60,8 @@ export async function crash(options: BenchOptions, base: string, progress: (line
     await half;
     if (killedAt === 0) throw new Error(`the sink never reached half the messages (${sink.unique}/${n}) within --drain-seconds ${options.drainSeconds}`);
     await up;
-    const missing = new Set([...acked].filter((i) => !sink.delivered.has(i)));
-    const all = () => {
-      for (const i of missing) {
-        if (!sink.delivered.has(i)) return false;
-        missing.delete(i);
-      }
-      return true;
-    };
-    const drained = await sink.waitUntil(all, options.drainSeconds * 1000);
-    const drainedAt = drained ? Math.max(restartedAt, lastFirstArrival(sink, acked)) : Date.now();
+    const drained = await sink.waitForAll(acked, options.drainSeconds * 1000);
+    const drainedAt = drained ? Math.max(restartedAt, sink.lastFirstArrival(acked)) : Date.now();
     await sleep(SETTLE_MS);
     const lost = [...acked].filter((i) => !sink.delivered.has(i)).length;
     return {
@@ -96,8 +88,3 @@ export async function crash(options: BenchOptions, base: string, progress: (line
 }
 
 /** When the last acknowledged message first reached the sink. */
-function lastFirstArrival(sink: RecordingSink, acked: Set<number>): number {
-  let last = 0;
-  for (const i of acked) last = Math.max(last, sink.delivered.get(i)?.firstAt ?? 0);
-  return last;
-}

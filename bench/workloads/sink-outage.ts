@@ -60,17 +60,8 @@ export async function sinkOutage(options: BenchOptions, base: string, progress: 
       }
     }, (done) => progress(`sink-outage: ${done}/${n} sent, ${sink.unique} delivered, ${sink.requests} attempts`));
     await outage;
-    const missing = new Set(acked);
-    const all = () => {
-      for (const i of missing) {
-        if (!sink.delivered.has(i)) return false;
-        missing.delete(i);
-      }
-      return true;
-    };
-    const drained = await sink.waitUntil(all, options.drainSeconds * 1000);
-    let lastFirst = 0;
-    for (const i of acked) lastFirst = Math.max(lastFirst, sink.delivered.get(i)?.firstAt ?? 0);
+    const drained = await sink.waitForAll(acked, options.drainSeconds * 1000);
+    const lastFirst = sink.lastFirstArrival(acked);
     await sleep(SETTLE_MS);
     const deadLetters = await countDeadLetters(client, name);
     const delivered = [...acked].filter((i) => sink.delivered.has(i)).length;

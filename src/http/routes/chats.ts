@@ -1,6 +1,7 @@
 // `/chat/*` (compat §3.6): the find routes and media read from storage; the rest need a channel capability.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { badRequest } from '../../domain/errors.js';
 import type { ChannelCapability } from '../../ports/channel.js';
 import {
   findChatByRemoteJidQuery, findChatsBody, findContactsBody, findMessagesBody, findStatusBody, getBase64Body, markReadBody,
@@ -14,8 +15,11 @@ import { sendJson } from '../reply.js';
 
 const tags = ['Chat'];
 
-/** Routes that only a channel with the capability can serve (WhatsApp Web); the others answer its 400. */
-const CAPABILITY_ROUTES: [method: 'GET' | 'POST' | 'DELETE', path: string, capability: ChannelCapability][] = [
+/**
+ * Routes that only a channel with the capability can serve (WhatsApp Web, not installed yet): every installed channel
+ * answers its Evolution 400. `test/unit/channel-capabilities.test.ts` keeps installed channels from declaring these.
+ */
+export const CAPABILITY_ROUTES: [method: 'GET' | 'POST' | 'DELETE', path: string, capability: ChannelCapability][] = [
   ['POST', 'whatsappNumbers', 'whatsappNumbers'],
   ['POST', 'archiveChat', 'archive'],
   ['POST', 'markChatUnread', 'archive'],
@@ -121,8 +125,9 @@ export function chatRoutes(app: FastifyInstance, ctx: HttpContext): void {
       schema: { tags, summary: `${path} (needs a channel with "${capability}": WhatsApp Web)`, params: instanceParams },
       handler: async (request) => {
         // One answer for every channel that lacks the capability (Evolution's "Method not available on …").
-        ctx.messaging.require(routeInstance(request), capability);
-        throw new Error(`${path}: no installed channel implements "${capability}"`);
+        const instance = routeInstance(request);
+        ctx.messaging.require(instance, capability);
+        throw badRequest(`${path} is not implemented for ${instance.integration} instances yet`);
       },
     });
   }
