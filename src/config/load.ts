@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { shapeEventsConfig, type EventsConfig } from './events-env.js';
+import { shapeChatbotsConfig, type ChatbotsConfig } from './chatbots-env.js';
+import { shapeBaileysConfig, type BaileysConfig } from './baileys-env.js';
 import { envSchema, type Env, type LogLevel } from './schema.js';
 
 export class ConfigError extends Error {
@@ -40,9 +42,13 @@ export interface Config {
   metaVerifyToken: string;
   facebook: { appId: string | undefined; configId: string | undefined; userToken: string | undefined };
   events: EventsConfig;
+  /** Chatbot integrations: env gates, OpenAI fallback key and base URL, provider call timeout. */
+  chatbots: ChatbotsConfig;
   metrics: { enabled: boolean; user: string | undefined; password: string | undefined; allowedIps: string[] };
   media: MediaConfig;
   whatsappBusiness: { graphUrl: string; graphVersion: string; appSecret: string | undefined; sendRatePerSecond: number };
+  /** The WHATSAPP-BAILEYS channel: linked-device name, Baileys' log level, send pacing, boot, watchdog, reconnects. */
+  baileys: BaileysConfig;
 }
 
 export interface MediaConfig {
@@ -90,6 +96,8 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
     metaVerifyToken: env.WA_BUSINESS_TOKEN_WEBHOOK ?? '',
     facebook: { appId: env.FACEBOOK_APP_ID, configId: env.FACEBOOK_CONFIG_ID, userToken: env.FACEBOOK_USER_TOKEN },
     events: shapeEventsConfig(env),
+    chatbots: shapeChatbotsConfig(env),
+    baileys: shapeBaileysConfig(env),
     metrics: { enabled: env.PROMETHEUS_METRICS, user: env.METRICS_USER, password: env.METRICS_PASSWORD, allowedIps: env.METRICS_ALLOWED_IPS },
     media: resolveMedia(env, dataDir),
     whatsappBusiness: {

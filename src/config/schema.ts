@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { envBool, envInt, envList, envOptionalString, envString, envUrl } from './env-types.js';
 import { eventsEnvSchema } from './events-env.js';
+import { chatbotsEnvSchema } from './chatbots-env.js';
+import { baileysEnvSchema } from './baileys-env.js';
 
 const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type PinoLevel = (typeof PINO_LEVELS)[number];
@@ -104,7 +106,7 @@ const baseEnvSchema = z.object({
   FACEBOOK_USER_TOKEN: envOptionalString(),
 });
 
-export const envSchema = baseEnvSchema.extend(eventsEnvSchema.shape);
+export const envSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend(chatbotsEnvSchema.shape).extend(baileysEnvSchema.shape);
 
 export type Env = z.output<typeof envSchema>;
 export type LogLevel = PinoLevel;

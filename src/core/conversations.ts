@@ -26,20 +26,28 @@ export class ConversationQueries {
   ) {}
 
   async findMessages(query: MessageQuery) {
+    if (query.remoteJid !== undefined && query.remoteJids === undefined) query = { ...query, remoteJids: await this.aliases(query.instanceId, query.remoteJid) };
     const { total, records } = await this.store.messages.list(query);
     return { total, pages: Math.ceil(total / query.pageSize), currentPage: query.page, records };
   }
 
-  findChats(instance: Instance, filter: { remoteJid?: string; from?: number; to?: number }, take: number, skip: number) {
-    return this.store.chats.list(instance.id, filter, take, skip);
+  async findChats(instance: Instance, filter: { remoteJid?: string; from?: number; to?: number }, take: number, skip: number) {
+    const remoteJids = filter.remoteJid === undefined ? undefined : await this.aliases(instance.id, filter.remoteJid);
+    return this.store.chats.list(instance.id, { ...filter, remoteJids }, take, skip);
   }
 
   findChat(instance: Instance, remoteJid: string) {
     return this.store.chats.findByRemoteJid(instance.id, remoteJid);
   }
 
-  findContacts(instance: Instance, filter: { remoteJid?: string }, page?: number, pageSize?: number) {
-    return this.store.contacts.list(instance.id, filter, page, pageSize);
+  async findContacts(instance: Instance, filter: { remoteJid?: string }, page?: number, pageSize?: number) {
+    const remoteJids = filter.remoteJid === undefined ? undefined : await this.aliases(instance.id, filter.remoteJid);
+    return this.store.contacts.list(instance.id, { ...filter, remoteJids }, page, pageSize);
+  }
+
+  /** A chat JID and its LID ↔ phone-number alias, so a query by either form finds both. */
+  private aliases(instanceId: string, jid: string): Promise<string[]> {
+    return this.store.identities.aliases(instanceId, jid);
   }
 
   findStatuses(instance: Instance, filter: { remoteJid?: string; keyId?: string }, page: number, pageSize: number) {

@@ -1,7 +1,7 @@
 // Per-instance event transports (`/webhook/set`, `/rabbitmq/set` …) and the delivery API (list, replay, re-enable).
 import { badRequest, notFound } from '../domain/errors.js';
 import type { DeliveryStatus, Endpoint, Transport } from '../domain/delivery.js';
-import { EVENT_NAMES, type EventName } from '../domain/events.js';
+import { DEFAULT_EVENT_NAMES, type EventName } from '../domain/events.js';
 import type { Instance } from '../domain/instance.js';
 import type { Clock } from '../ports/clock.js';
 import type { EndpointSettings } from '../ports/events.js';
@@ -46,7 +46,7 @@ export class EventConfigService {
 
   /** Evolution's rules: disabled stores no events; enabled with none listed means all of them. */
   static settingsOf(request: TransportRequest): EndpointSettings {
-    const events = !request.enabled ? [] : request.events === undefined || request.events.length === 0 ? [...EVENT_NAMES] : [...new Set(request.events)];
+    const events = !request.enabled ? [] : request.events === undefined || request.events.length === 0 ? [...DEFAULT_EVENT_NAMES] : [...new Set(request.events)];
     return { enabled: request.enabled, events, config: request.config };
   }
 

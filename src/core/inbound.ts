@@ -11,6 +11,22 @@ import type { Clock } from '../ports/clock.js';
 import type { ConversationEventData } from '../ports/event-data.js';
 import type { Repositories, Store } from '../ports/store.js';
 
+/** A received message as it is stored: a new row id, the instance, and the default status by direction. */
+export function toMessage(instance: Instance, inbound: InboundMessage): Message {
+  return {
+    id: randomUUID(),
+    instanceId: instance.id,
+    key: inbound.key,
+    pushName: inbound.pushName,
+    messageType: inbound.messageType,
+    message: inbound.message,
+    contextInfo: inbound.contextInfo ?? null,
+    source: inbound.source ?? 'unknown',
+    messageTimestamp: inbound.messageTimestamp,
+    status: inbound.status ?? (inbound.key.fromMe ? 'SERVER_ACK' : 'DELIVERY_ACK'),
+  };
+}
+
 export class InboundPipeline {
   constructor(
     private readonly store: Store,
@@ -27,18 +43,7 @@ export class InboundPipeline {
       // With media, check first so a redelivered message does not download its media again (the insert dedupes too).
       if (inbound.media !== undefined && (await this.store.messages.findByKeyId(instance.id, inbound.key.id)) !== undefined) continue;
       const mediaKey = inbound.media === undefined ? null : await this.storeMedia(instance, inbound);
-      const message: Message = {
-        id: randomUUID(),
-        instanceId: instance.id,
-        key: inbound.key,
-        pushName: inbound.pushName,
-        messageType: inbound.messageType,
-        message: inbound.message,
-        contextInfo: inbound.contextInfo ?? null,
-        source: inbound.source ?? 'unknown',
-        messageTimestamp: inbound.messageTimestamp,
-        status: inbound.status ?? (inbound.key.fromMe ? 'SERVER_ACK' : 'DELIVERY_ACK'),
-      };
+      const message = toMessage(instance, inbound);
       const isNew = await this.store.transaction((tx) => this.storeMessage(tx, instance, message, mediaKey, inbound.profilePicUrl, 'MESSAGES_UPSERT'));
       if (isNew) stored += 1;
     }

@@ -13,7 +13,7 @@ import {
   type ProxySettings,
 } from '../domain/instance.js';
 import type { NewEvent } from '../domain/events.js';
-import type { ConnectResult } from '../ports/channel.js';
+import type { ConnectionNotice, ConnectResult, QrCode } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { LifecycleEventData } from '../ports/event-data.js';
 import type { EndpointSettings } from '../ports/events.js';
@@ -180,20 +180,39 @@ export class InstanceService {
    * Stores a connection change and its events in one transaction: CONNECTION_UPDATE when the state changed, plus
    * whatever `extra` adds. Channels report through here.
    */
-  async applyConnection(instanceId: string, patch: ConnectionPatch, extra: (current: Instance) => NewEvent[] = () => []): Promise<void> {
+  async applyConnection(
+    instanceId: string,
+    patch: ConnectionPatch,
+    extra: (current: Instance) => NewEvent[] = () => [],
+    notice: ConnectionNotice = {},
+  ): Promise<void> {
     const now = this.clock.now();
+    const data = this.options.eventData;
     await this.store.transaction(async (tx) => {
       const before = await tx.instances.findById(instanceId);
       if (before === undefined) return;
       await tx.instances.updateConnection(instanceId, patch, now);
       const after: Instance = { ...before, ...patch, updatedAt: now };
       const events: NewEvent[] = [];
+      if (notice.qrLimitReached) {
+        events.push(this.event(after, 'QRCODE_UPDATED', data.qrcodeLimitReached()));
+        events.push(this.event(after, 'CONNECTION_UPDATE', data.connectionUpdate(after, { state: 'refused', statusReason: 428 })));
+      }
+      if (notice.statusInstance) events.push(this.event(after, 'STATUS_INSTANCE', data.statusInstance(after)));
+      if (notice.loggedOut) events.push(this.event(after, 'LOGOUT_INSTANCE', null));
       if (patch.connectionStatus !== undefined && patch.connectionStatus !== before.connectionStatus) {
-        events.push(this.event(after, 'CONNECTION_UPDATE', this.options.eventData.connectionUpdate(after, { state: patch.connectionStatus })));
+        events.push(this.event(after, 'CONNECTION_UPDATE', data.connectionUpdate(after, { state: patch.connectionStatus, statusReason: notice.statusReason })));
       }
       events.push(...extra(after));
       await tx.outbox.append(events, now);
     });
+  }
+
+  /** A channel's new QR (or pairing) code: the state becomes `connecting` and QRCODE_UPDATED is emitted, together. */
+  async qrUpdated(instanceId: string, qr: QrCode): Promise<void> {
+    await this.applyConnection(instanceId, { connectionStatus: 'connecting' }, (current) => [
+      this.event(current, 'QRCODE_UPDATED', this.options.eventData.qrcodeUpdated(current, qr)),
+    ]);
   }
 
   private event(instance: Instance, event: NewEvent['event'], data: unknown): NewEvent {

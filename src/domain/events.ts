@@ -33,9 +33,19 @@ export const EVENT_NAMES = [
   'INSTANCE_CREATE',
   'INSTANCE_DELETE',
   'STATUS_INSTANCE',
+  'CHATBOT_SESSION_UPDATE',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];
+
+/**
+ * Parley's own events: delivered only to endpoints that list them by name, never to "all events" (an empty list,
+ * the global WebSocket), so Evolution clients never receive an event they do not know.
+ */
+export const OPT_IN_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['CHATBOT_SESSION_UPDATE']);
+
+/** What "every event" means: Evolution's catalogue. */
+export const DEFAULT_EVENT_NAMES: readonly EventName[] = EVENT_NAMES.filter((name) => !OPT_IN_EVENTS.has(name));
 
 /** A new event, as core hands it to the outbox inside the transaction of the state change it describes. */
 export interface NewEvent {

@@ -2,7 +2,7 @@
 // durable like any other. Evolution's global switches cover 28 events; Parley accepts all 31.
 import type { EventsConfig } from '../config/events-env.js';
 import type { Transport } from '../domain/delivery.js';
-import { EVENT_NAMES } from '../domain/events.js';
+import { DEFAULT_EVENT_NAMES } from '../domain/events.js';
 import type { EndpointSettings } from '../ports/events.js';
 import type { Store } from '../ports/store.js';
 
@@ -17,7 +17,7 @@ export function globalEndpointSettings(events: EventsConfig): [Transport, Endpoi
       events: w.globalEvents,
       config: { url: w.globalUrl ?? '', byEvents: w.globalByEvents, headers: {}, ...(w.globalSecret ? { secret: w.globalSecret } : {}) },
     }],
-    ['websocket', { enabled: events.websocket.enabled && events.websocket.globalEvents, events: [...EVENT_NAMES], config: {} }],
+    ['websocket', { enabled: events.websocket.enabled && events.websocket.globalEvents, events: [...DEFAULT_EVENT_NAMES], config: {} }],
     ['rabbitmq', { enabled: events.rabbitmq.enabled && events.rabbitmq.globalEnabled, events: events.rabbitmq.globalEvents, config: {} }],
     ['nats', { enabled: events.nats.enabled && events.nats.globalEnabled, events: events.nats.globalEvents, config: {} }],
     ['sqs', { enabled: events.sqs.enabled && events.sqs.globalEnabled, events: events.sqs.globalEvents, config: {} }],

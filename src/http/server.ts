@@ -17,6 +17,10 @@ import type { OutboundPolicy } from '../lib/outbound-policy.js';
 import { installBodyParsing } from './body-parsing.js';
 import { installMultipart } from './multipart.js';
 import { chatRoutes } from './routes/chats.js';
+import { callRoutes } from './routes/calls.js';
+import { groupRoutes } from './routes/groups.js';
+import { labelRoutes } from './routes/labels.js';
+import { profileRoutes } from './routes/profile.js';
 import { messageRoutes } from './routes/messages.js';
 import { templateAndMediaRoutes } from './routes/templates-media.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -27,6 +31,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { proxyRoutes } from './routes/proxy.js';
 import { rootRoutes } from './routes/root.js';
 import { settingsRoutes } from './routes/settings.js';
+import { chatbotRoutes } from './routes/chatbots.js';
+import { chatbotSessionRoutes } from './routes/chatbot-sessions.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface HttpServerOptions {
@@ -100,9 +106,15 @@ export async function buildHttpServer({ ctx, store, apiKey, logger, metricsRegis
   eventConfigRoutes(app, ctx);
   deliveryRoutes(app, ctx);
   chatRoutes(app, ctx);
+  profileRoutes(app, ctx);
+  groupRoutes(app, ctx);
+  labelRoutes(app, ctx);
+  callRoutes(app);
   messageRoutes(app, ctx);
   templateAndMediaRoutes(app, ctx);
   providerWebhookRoutes(app, ctx);
+  chatbotRoutes(app, ctx);
+  chatbotSessionRoutes(app, ctx);
   metricsRoutes(app, ctx, metricsRegistry, apiKey);
   return app;
 }

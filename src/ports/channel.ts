@@ -1,9 +1,15 @@
 // The channel contract. To add a channel: create a folder under src/channels/ with a `ChannelFactory`, and add one
 // line to src/channels/registry.ts. Core never sees a provider type; the channel never sees SQL, routes or sinks.
-import type { ConnectionState, Instance, Integration, Presence } from '../domain/instance.js';
+import type { Logger } from 'pino';
+import type { ConnectionState, Instance, InstanceSettings, Integration, Presence, ProxySettings } from '../domain/instance.js';
 import type { InboundMessage, MessageContent, MessageKey, MessageStatus, StatusUpdate } from '../domain/message.js';
 import type { OutboundKind, OutboundMessage } from '../domain/outbound.js';
 import type { ConnectionPatch } from './store.js';
+import type { ChannelAuthRepository, IdentityRepository } from './channel-state.js';
+import type { Clock } from './clock.js';
+import type { ChannelReport } from '../domain/channel-report.js';
+import type { StoredMessage } from './messages.js';
+import type { ChatActions, GroupActions, LabelActions, PrivacyActions, ProfileActions } from './channel-features.js';
 
 /**
  * What a channel can do. Sending a kind of content needs the capability of the same name; the other names guard
@@ -47,11 +53,32 @@ export interface SendResult {
 }
 
 /** How a live channel reports back to core; core stores each report (and its events) before resolving. */
+/**
+ * What comes with a connection change beyond the stored fields: the reason code CONNECTION_UPDATE carries, and the
+ * extra events a final close emits (compat §4.3).
+ */
+export interface ConnectionNotice {
+  /** `statusReason` of CONNECTION_UPDATE (the disconnect code; 200 when absent). */
+  statusReason?: number;
+  /** A final close: STATUS_INSTANCE with the disconnection fields. */
+  statusInstance?: boolean;
+  /** The account was unlinked (logged out from the phone or by the API): LOGOUT_INSTANCE. */
+  loggedOut?: boolean;
+  /** The QR limit was reached: QRCODE_UPDATED with the limit message and CONNECTION_UPDATE `refused`. */
+  qrLimitReached?: boolean;
+}
+
 export interface ChannelEvents {
-  connectionChanged(patch: ConnectionPatch): Promise<void>;
+  connectionChanged(patch: ConnectionPatch, notice?: ConnectionNotice): Promise<void>;
+  /** A new QR code (or pairing code) to show: QRCODE_UPDATED, and the state `connecting`. */
+  qrUpdated(qr: QrCode): Promise<void>;
   /** Messages received (or sent from the phone); resolves once they are stored. */
   received(messages: InboundMessage[]): Promise<void>;
   statusChanged(updates: StatusUpdate[]): Promise<void>;
+  /** Everything else a channel learns (edits, deletes, syncs, presence, groups, labels, calls); stored before resolving. */
+  report(report: ChannelReport): Promise<void>;
+  /** A stored message of this instance by its key id (poll decryption, Baileys' `getMessage` for retries). */
+  findMessage(keyId: string): Promise<StoredMessage | undefined>;
 }
 
 export interface TemplateApi {
@@ -71,6 +98,12 @@ export interface ChannelConnection {
   send(message: OutboundMessage): Promise<SendResult>;
   markRead?(keys: MessageKey[]): Promise<void>;
   templates?: TemplateApi;
+  /** WhatsApp-Web-only feature sets (src/ports/channel-features.ts); present when the channel has the capability. */
+  chats?: ChatActions;
+  profile?: ProfileActions;
+  privacy?: PrivacyActions;
+  groups?: GroupActions;
+  labels?: LabelActions;
 }
 
 /** Traffic a provider pushes to Parley's webhook routes, parsed into domain values and routed by account id. */
@@ -79,6 +112,23 @@ export interface WebhookBatch {
   accountId: string;
   messages: InboundMessage[];
   statuses: StatusUpdate[];
+}
+
+/**
+ * What the composition root gives channels that keep state or read instance configuration (WhatsApp Web). Channels
+ * that need none ignore it.
+ */
+export interface ChannelServices {
+  /** Login state (WhatsApp Web creds and Signal keys). */
+  auth: ChannelAuthRepository;
+  /** The LID ↔ phone-number map. */
+  identities: IdentityRepository;
+  /** The instance's settings as stored now (read at every connect). */
+  settings(instanceId: string): Promise<InstanceSettings>;
+  /** The instance's proxy, or undefined when none is set (or it is disabled). */
+  proxy(instanceId: string): Promise<ProxySettings | undefined>;
+  logger: Logger;
+  clock: Clock;
 }
 
 export interface ChannelFactory {

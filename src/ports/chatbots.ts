@@ -2,7 +2,7 @@
 // one line in src/chatbots/providers/registry.ts. Triggers, sessions, expiry, debounce and sending are the engine's.
 import type { Bot, ChatbotProviderName, ChatbotSession, ChatbotSettings, OpenAiCreds, SessionStatus, BehaviourSettings } from '../domain/chatbot.js';
 import type { MessageContent, MessageKey } from '../domain/message.js';
-import type { OutboundMessage } from '../domain/outbound.js';
+import type { ButtonSpec, OutboundMessage } from '../domain/outbound.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Storage
@@ -21,13 +21,16 @@ export interface ChatbotConfigRepository {
   insertCreds(creds: OpenAiCreds): Promise<void>;
   listCreds(instanceId: string): Promise<OpenAiCreds[]>;
   findCreds(instanceId: string, id: string): Promise<OpenAiCreds | undefined>;
-  /** Evolution checks apiKey uniqueness across all instances. */
-  findCredsByApiKey(apiKey: string): Promise<OpenAiCreds | undefined>;
+  /** Evolution checks apiKey uniqueness across all instances; with `instanceId`, Parley's check is scoped to that instance. */
+  findCredsByApiKey(apiKey: string, instanceId?: string): Promise<OpenAiCreds | undefined>;
+  findCredsByName(instanceId: string, name: string): Promise<OpenAiCreds | undefined>;
   deleteCreds(instanceId: string, id: string): Promise<boolean>;
 }
 
 export interface SessionFilter {
   instanceId: string;
+  /** One session row. */
+  id?: string;
   remoteJid?: string;
   provider?: ChatbotProviderName;
   botId?: string;
@@ -71,8 +74,10 @@ export interface ChatbotSessionRepository {
   deleteInputs(ids: string[]): Promise<void>;
   retryInputs(ids: string[], dueAt: Date): Promise<void>;
 
-  /** Outbox position the engine has taken events up to. */
+  /** Outbox position the engine has taken events up to (0 when it never ran). */
   cursor(consumer: string): Promise<number>;
+  /** Whether the consumer ever stored a cursor (on its first start it begins at the end of the outbox). */
+  hasCursor(consumer: string): Promise<boolean>;
   setCursor(consumer: string, seq: number): Promise<void>;
 }
 
@@ -92,7 +97,8 @@ export interface BotInput {
 }
 
 export interface BotContext {
-  instance: { id: string; name: string; token: string };
+  /** `ownerJid`: the instance's own number (Typebot receives it as a prefilled variable), when known. */
+  instance: { id: string; name: string; token: string; ownerJid?: string | null };
   /** SERVER_URL, sent to providers as `serverUrl`. */
   serverUrl: string;
   /** The global API key (Typebot receives it as `apiKey`, as in Evolution). */
@@ -110,11 +116,15 @@ export interface BotContext {
   openAiBaseUrl: string;
 }
 
-export type BotReply =
+export type BotReply = (
   | { kind: 'text'; text: string }
   | { kind: 'media'; mediatype: 'image' | 'video' | 'audio' | 'document'; url: string; caption?: string; fileName?: string }
   | { kind: 'list'; title: string; description?: string; footerText: string; buttonText: string; sections: { title: string; rows: { title: string; description?: string; rowId: string }[] }[] }
-  | { kind: 'buttons'; title?: string; description?: string; footer?: string; buttons: { type: 'reply'; displayText: string; id: string }[] };
+  | { kind: 'buttons'; title?: string; description?: string; footer?: string; thumbnailUrl?: string; buttons: ButtonSpec[] }
+) & {
+  /** Pause before the next reply (Typebot `wait` client-side action after this bubble). */
+  waitAfterMs?: number;
+};
 
 /** A provider's answer to one turn. */
 export interface BotTurn {
@@ -126,6 +136,22 @@ export interface BotTurn {
   /** The remote conversation ended (Typebot: no input expected): the engine closes or deletes the session. */
   finished?: boolean;
   linkPreview?: boolean;
+}
+
+/**
+ * A provider call failed (non-2xx, timeout, network, malformed answer). The message names the provider, the status
+ * and a short body excerpt, never a key. `retryable`: timeouts, network errors, 408/429 and 5xx.
+ */
+export class ChatbotProviderError extends Error {
+  override name = 'ChatbotProviderError';
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
 }
 
 export interface ChatbotProvider {
@@ -146,4 +172,55 @@ export interface ChatbotOutlet {
   presence(instanceId: string, remoteJid: string, presence: 'composing' | 'recording' | 'paused'): Promise<void>;
   /** Stored media bytes of a message (audio to transcribe, images to forward). */
   media(instanceId: string, keyId: string): Promise<{ data: Buffer; mimetype: string } | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engine events and the messages it reads, in the wire format (implemented in src/wire/chatbots/session-events.ts and
+// injected, so the engine never spells an Evolution field).
+
+/** A message as the engine reads it from a MESSAGES_UPSERT event. */
+export interface BotMessage {
+  key: MessageKey;
+  pushName: string | null;
+  messageType: string;
+  message: MessageContent;
+  contextInfo: Record<string, unknown> | null;
+}
+
+/** Why a session changed (the `reason` of CHATBOT_SESSION_UPDATE). */
+export type SessionChangeReason = 'started' | 'keywordFinish' | 'finished' | 'expired' | 'fromMe' | 'changeStatus' | 'typebotStart';
+
+export interface SessionChange {
+  remoteJid: string;
+  provider: ChatbotProviderName;
+  botId: string | null;
+  /** `delete`: the session row is gone. */
+  status: SessionStatus | 'delete';
+  reason: SessionChangeReason;
+  /** The session after the change; null when deleted. */
+  session: ChatbotSession | null;
+}
+
+export interface ChatbotEventData {
+  /** The message a MESSAGES_UPSERT event (or a stored input) carries; undefined when the data is not one. */
+  message(data: unknown): BotMessage | undefined;
+  /** CHATBOT_SESSION_UPDATE data (Parley's event, every provider). */
+  sessionUpdate(change: SessionChange): unknown;
+  /** TYPEBOT_CHANGE_STATUS data (typebot sessions; Evolution's shape). */
+  typebotChangeStatus(change: SessionChange | { remoteJid: string; status: SessionStatus | 'delete'; count: number }): unknown;
+  /** TYPEBOT_START data. */
+  typebotStart(start: { remoteJid: string; url: string; typebot: string; variables: Record<string, unknown>; sessionId: string | null }): unknown;
+}
+
+/** What session routes (core) need from the running engine. */
+export interface ChatbotRuntime {
+  /** Runs `work` exclusively for one contact, never alongside that contact's turn or expiry. */
+  exclusive<T>(instanceId: string, remoteJid: string, work: () => Promise<T>): Promise<T>;
+  /** Sessions were changed outside the engine: re-arm the expiry timer. */
+  sessionsChanged(): void;
+  /**
+   * Starts a remote conversation without user input (Typebot start) and sends its first messages. With `persist`,
+   * a session is stored (opened, or finished at once when the flow ends); returns the provider's session id.
+   */
+  startConversation(instanceId: string, bot: Bot, remoteJid: string, variables: Record<string, unknown>, persist: boolean): Promise<{ sessionId: string | null }>;
 }

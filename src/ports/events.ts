@@ -8,6 +8,15 @@ export interface OutboxRepository {
    * caller's transaction, so the events exist exactly when the state change they describe does.
    */
   append(events: NewEvent[], at: Date): Promise<StoredEvent[]>;
+  /** Events with `seq` < their seq ≤ `upTo` named in `names`, oldest first (outbox consumers: the chatbot engine). */
+  after(seq: number, upTo: number, names: EventName[], limit: number): Promise<StoredEvent[]>;
+  /**
+   * The seqs after `seq` that are visible now, ascending. A consumer uses them to find gaps: on PostgreSQL a seq is
+   * taken at insert, so a transaction may commit after a later seq is already visible.
+   */
+  seqsAfter(seq: number, limit: number): Promise<number[]>;
+  /** The newest event's seq (0 when empty). */
+  lastSeq(): Promise<number>;
 }
 
 export interface EndpointSettings {

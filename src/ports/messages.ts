@@ -1,6 +1,7 @@
 // Storage ports for conversations: messages, their status history, chats, contacts, and raw provider deliveries.
 import type { Chat, Contact } from '../domain/chat.js';
-import type { Message, MessageStatus, StatusUpdate } from '../domain/message.js';
+import type { ChatPatch } from '../domain/channel-report.js';
+import type { Message, MessageContent, MessageStatus, StatusUpdate } from '../domain/message.js';
 
 export interface StoredMessage extends Message {
   /** Blob key of the stored media bytes, when the message had media. */
@@ -14,6 +15,8 @@ export interface MessageQuery {
   id?: string;
   keyId?: string;
   remoteJid?: string;
+  /** Any of these chats (a JID and its LID/PN alias); takes precedence over `remoteJid`. */
+  remoteJids?: string[];
   fromMe?: boolean;
   participant?: string;
   messageType?: string;
@@ -32,6 +35,8 @@ export interface MessageRepository {
   /** Moves the status forward only (a late `delivered` never overwrites `read`); true when it changed. */
   advanceStatus(instanceId: string, keyId: string, status: MessageStatus, at: Date): Promise<boolean>;
   list(query: MessageQuery): Promise<{ total: number; records: StoredMessage[] }>;
+  /** Replaces a stored message's content (an edit, poll votes); false when the message is not stored. */
+  updateContent(instanceId: string, keyId: string, content: MessageContent, at: Date): Promise<boolean>;
 }
 
 export interface MessageUpdateRepository {
@@ -57,8 +62,12 @@ export interface ChatRepository {
   touch(instanceId: string, touch: ChatTouch, at: Date): Promise<{ chat: Chat; created: boolean }>;
   findByRemoteJid(instanceId: string, remoteJid: string): Promise<Chat | undefined>;
   /** Chats with their newest message and contact, newest first. */
-  list(instanceId: string, filter: { remoteJid?: string; from?: number; to?: number }, take: number, skip: number): Promise<ChatView[]>;
+  list(instanceId: string, filter: { remoteJid?: string; remoteJids?: string[]; from?: number; to?: number }, take: number, skip: number): Promise<ChatView[]>;
   markRead(instanceId: string, remoteJid: string, at: Date): Promise<void>;
+  /** Creates a chat or applies what a sync knows about it; `changed` is false when nothing differed. */
+  upsert(instanceId: string, patch: ChatPatch, at: Date): Promise<{ chat: Chat; created: boolean; changed: boolean }>;
+  /** Deletes chats (their messages stay); returns the JIDs that existed. */
+  delete(instanceId: string, remoteJids: string[]): Promise<string[]>;
 }
 
 export interface ContactRepository {
@@ -67,7 +76,7 @@ export interface ContactRepository {
    * returned when it was created or changed.
    */
   upsert(instanceId: string, remoteJid: string, values: { pushName?: string | null; profilePicUrl?: string | null }, at: Date): Promise<{ contact?: Contact; created: boolean; changed: boolean }>;
-  list(instanceId: string, filter: { remoteJid?: string }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]>;
+  list(instanceId: string, filter: { remoteJid?: string; remoteJids?: string[] }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]>;
 }
 
 export interface InboxItem {

@@ -3,6 +3,9 @@ import type { Instance, InstanceSettings, ProxySettings } from '../domain/instan
 import type { Endpoint } from '../domain/delivery.js';
 import type { DeliveryRepository, EndpointRepository, OutboxRepository } from './events.js';
 import type { ChatRepository, ContactRepository, MessageRepository, MessageUpdateRepository, ProviderInboxRepository } from './messages.js';
+import type { ChannelAuthRepository, IdentityRepository } from './channel-state.js';
+import type { LabelRepository } from './labels.js';
+import type { ChatbotConfigRepository, ChatbotSessionRepository } from './chatbots.js';
 
 /** A stored 1:1 configuration row of an instance, as Evolution exposes it (`Setting`, `Proxy`, …). */
 export type StoredRow<T> = T & { id: string; instanceId: string; createdAt: Date; updatedAt: Date };
@@ -82,6 +85,13 @@ export interface Repositories {
   chats: ChatRepository;
   contacts: ContactRepository;
   inbox: ProviderInboxRepository;
+  channelAuth: ChannelAuthRepository;
+  identities: IdentityRepository;
+  labels: LabelRepository;
+  /** Chatbot bots, settings rows and OpenAI credentials. */
+  chatbots: ChatbotConfigRepository;
+  /** Chatbot sessions, the engine's input queue and its outbox cursor. */
+  botSessions: ChatbotSessionRepository;
 }
 
 export interface Store extends Repositories {

@@ -158,6 +158,44 @@ export interface EventDeliveriesTable {
   updated_at: number;
 }
 
+export interface ChannelCredsTable {
+  instance_id: string;
+  creds: string;
+  updated_at: number;
+}
+
+export interface ChannelKeysTable {
+  instance_id: string;
+  type: string;
+  key_id: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface IdentitiesTable {
+  instance_id: string;
+  lid: string;
+  pn: string;
+  updated_at: number;
+}
+
+export interface LabelsTable {
+  id: string;
+  instance_id: string;
+  label_id: string;
+  name: string;
+  color: number;
+  predefined_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatLabelsTable {
+  instance_id: string;
+  chat_jid: string;
+  label_id: string;
+}
+
 export interface Database {
   event_endpoints: EventEndpointsTable;
   outbox_events: OutboxEventsTable;
@@ -170,4 +208,9 @@ export interface Database {
   messages: MessagesTable;
   message_updates: MessageUpdatesTable;
   provider_inbox: ProviderInboxTable;
+  channel_creds: ChannelCredsTable;
+  channel_keys: ChannelKeysTable;
+  identities: IdentitiesTable;
+  labels: LabelsTable;
+  chat_labels: ChatLabelsTable;
 }

@@ -13,6 +13,11 @@ import { FanOutCache } from './repositories/fan-out-cache.js';
 import { KyselyOutboxRepository } from './repositories/outbox.js';
 import { KyselyProxyRepository } from './repositories/proxies.js';
 import { KyselySettingsRepository } from './repositories/settings.js';
+import { KyselyChannelAuthRepository } from './repositories/channel-auth.js';
+import { KyselyIdentityRepository } from './repositories/identities.js';
+import { KyselyLabelRepository } from './repositories/labels.js';
+import { KyselyChatbotConfigRepository } from './repositories/chatbot-config.js';
+import { KyselyChatbotSessionRepository } from './repositories/chatbot-sessions.js';
 
 function repositories(db: Kysely<Database>, onAppended: (count: number) => void, fanOut: FanOutCache): Repositories {
   return {
@@ -27,6 +32,11 @@ function repositories(db: Kysely<Database>, onAppended: (count: number) => void,
     chats: new KyselyChatRepository(db),
     contacts: new KyselyContactRepository(db),
     inbox: new KyselyInboxRepository(db),
+    channelAuth: new KyselyChannelAuthRepository(db),
+    identities: new KyselyIdentityRepository(db),
+    labels: new KyselyLabelRepository(db),
+    chatbots: new KyselyChatbotConfigRepository(db),
+    botSessions: new KyselyChatbotSessionRepository(db),
   };
 }
 

@@ -18,6 +18,8 @@ export const lifecycleEventData: LifecycleEventData = {
     disconnectionObject: i.disconnectionObject,
   }),
   applicationStartup: (info) => ({ serverName: info.serverName, version: info.version }),
+  qrcodeUpdated: (i, qr) => ({ qrcode: { instance: i.name, pairingCode: qr.pairingCode, code: qr.code, base64: qr.base64 } }),
+  qrcodeLimitReached: () => ({ message: 'QR code limit reached, please login again', statusCode: 500 }),
 };
 
 export const conversationEventData: ConversationEventData = {

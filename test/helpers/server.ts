@@ -1,6 +1,6 @@
 // Starts a real Parley node in-process on a random port, with real HTTP and a real database.
 import { pino } from 'pino';
-import { createParley, type Parley } from '../../src/app.js';
+import { createParley, type Parley, type ParleyOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { ChannelFactory } from '../../src/ports/channel.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -37,6 +37,8 @@ export interface CallResult {
 export interface StartOptions {
   env?: Record<string, string>;
   channels?: ChannelFactory[];
+  /** Channels built from the node's services (e.g. WHATSAPP-BAILEYS with a fake socket factory). */
+  channelsFor?: ParleyOptions['channelsFor'];
   clock?: Clock;
   /** Reuse an existing database (restart). */
   db?: TestDatabase;
@@ -54,7 +56,7 @@ export async function startTestServer(kind: DatabaseKind, options: StartOptions 
     ...options.env,
   });
   const logger = pino({ level: config.log.level });
-  const parley = await createParley({ config, apiKey: config.apiKey!, logger, channels: options.channels, clock: options.clock });
+  const parley = await createParley({ config, apiKey: config.apiKey!, logger, channels: options.channels, channelsFor: options.channelsFor, clock: options.clock });
   const url = await parley.start();
 
   const call = (method: string, path: string, o: CallOptions = {}) => callApi(url, TEST_API_KEY, method, path, o);

@@ -34,8 +34,11 @@ function recordingEvents(): ChannelEvents & { patches: ConnectionPatch[] } {
   return {
     patches,
     connectionChanged: async (patch) => void patches.push(patch),
+    qrUpdated: async () => {},
     received: async () => {},
     statusChanged: async () => {},
+    report: async () => {},
+    findMessage: async () => undefined,
   };
 }
 

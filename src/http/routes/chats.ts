@@ -1,8 +1,7 @@
-// `/chat/*` (compat §3.6): the find routes and media read from storage; the rest need a channel capability.
+// `/chat/*` (compat §3.6): the find routes and media read from storage; the actions needing WhatsApp Web are in
+// chat-actions.ts, profile and privacy in profile.ts.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { badRequest } from '../../domain/errors.js';
-import type { ChannelCapability } from '../../ports/channel.js';
 import {
   findChatByRemoteJidQuery, findChatsBody, findContactsBody, findMessagesBody, findStatusBody, getBase64Body, markReadBody,
   mediaBase64Response, messageQueryFrom,
@@ -11,32 +10,10 @@ import { instanceParams } from '../../wire/common.js';
 import { chatListEntry, chatRow, contactRow, messageRecord } from '../../wire/message-object.js';
 import { routeInstance } from '../auth.js';
 import type { HttpContext } from '../context.js';
+import { chatActionRoutes } from './chat-actions.js';
 import { sendJson } from '../reply.js';
 
 const tags = ['Chat'];
-
-/**
- * Routes that only a channel with the capability can serve (WhatsApp Web, not installed yet): every installed channel
- * answers its Evolution 400. `test/unit/channel-capabilities.test.ts` keeps installed channels from declaring these.
- */
-export const CAPABILITY_ROUTES: [method: 'GET' | 'POST' | 'DELETE', path: string, capability: ChannelCapability][] = [
-  ['POST', 'whatsappNumbers', 'whatsappNumbers'],
-  ['POST', 'archiveChat', 'archive'],
-  ['POST', 'markChatUnread', 'archive'],
-  ['DELETE', 'deleteMessageForEveryone', 'delete'],
-  ['POST', 'updateMessage', 'edit'],
-  ['POST', 'sendPresence', 'presence'],
-  ['POST', 'updateBlockStatus', 'block'],
-  ['POST', 'fetchProfilePictureUrl', 'profile'],
-  ['POST', 'fetchProfile', 'profile'],
-  ['POST', 'fetchBusinessProfile', 'profile'],
-  ['POST', 'updateProfileName', 'profile'],
-  ['POST', 'updateProfileStatus', 'profile'],
-  ['POST', 'updateProfilePicture', 'profile'],
-  ['DELETE', 'removeProfilePicture', 'profile'],
-  ['GET', 'fetchPrivacySettings', 'privacy'],
-  ['POST', 'updatePrivacySettings', 'privacy'],
-];
 
 export function chatRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -117,18 +94,5 @@ export function chatRoutes(app: FastifyInstance, ctx: HttpContext): void {
     },
   });
 
-  for (const [method, path, capability] of CAPABILITY_ROUTES) {
-    r.route({
-      method,
-      url: `/chat/${path}/:instanceName`,
-      ...guard,
-      schema: { tags, summary: `${path} (needs a channel with "${capability}": WhatsApp Web)`, params: instanceParams },
-      handler: async (request) => {
-        // One answer for every channel that lacks the capability (Evolution's "Method not available on …").
-        const instance = routeInstance(request);
-        ctx.messaging.require(instance, capability);
-        throw badRequest(`${path} is not implemented for ${instance.integration} instances yet`);
-      },
-    });
-  }
+  chatActionRoutes(app, ctx);
 }

@@ -1,6 +1,7 @@
 // SQL for chats (one per instance + remoteJid) and contacts.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ChatPatch } from '../../domain/channel-report.js';
 import type { Chat, Contact } from '../../domain/chat.js';
 import type { ChatRepository, ChatTouch, ChatView, ContactRepository } from '../../ports/messages.js';
 import { toDate } from '../convert.js';
@@ -65,9 +66,10 @@ export class KyselyChatRepository implements ChatRepository {
     return row === undefined ? undefined : chatFromRow(row);
   }
 
-  async list(instanceId: string, filter: { remoteJid?: string; from?: number; to?: number }, take: number, skip: number): Promise<ChatView[]> {
+  async list(instanceId: string, filter: { remoteJid?: string; remoteJids?: string[]; from?: number; to?: number }, take: number, skip: number): Promise<ChatView[]> {
     let q = this.db.selectFrom('chats').selectAll().where('instance_id', '=', instanceId).where('last_message_at', 'is not', null);
-    if (filter.remoteJid !== undefined) q = q.where('remote_jid', '=', filter.remoteJid);
+    if (filter.remoteJids !== undefined) q = q.where('remote_jid', 'in', filter.remoteJids.length > 0 ? filter.remoteJids : ['']);
+    else if (filter.remoteJid !== undefined) q = q.where('remote_jid', '=', filter.remoteJid);
     if (filter.from !== undefined) q = q.where('last_message_at', '>=', filter.from);
     if (filter.to !== undefined) q = q.where('last_message_at', '<=', filter.to);
     const chats = (await q.orderBy('last_message_at', 'desc').limit(take).offset(skip).execute()).map(chatFromRow);
@@ -96,6 +98,59 @@ export class KyselyChatRepository implements ChatRepository {
 
   async markRead(instanceId: string, remoteJid: string, at: Date): Promise<void> {
     await this.db.updateTable('chats').set({ unread_messages: 0, updated_at: at.getTime() }).where('instance_id', '=', instanceId).where('remote_jid', '=', remoteJid).execute();
+  }
+
+  async upsert(instanceId: string, p: ChatPatch, at: Date): Promise<{ chat: Chat; created: boolean; changed: boolean }> {
+    const now = at.getTime();
+    const id = randomUUID();
+    const inserted = await this.db
+      .insertInto('chats')
+      .values({
+        id,
+        instance_id: instanceId,
+        remote_jid: p.remoteJid,
+        name: p.name ?? null,
+        unread_messages: p.unreadMessages ?? 0,
+        last_message_at: p.lastMessageAt ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['instance_id', 'remote_jid']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted !== undefined) return { chat: chatFromRow(inserted), created: true, changed: true };
+    // Apply only what the patch knows and what differs; a sync never moves the newest-message time backwards.
+    const row = await this.db
+      .updateTable('chats')
+      .set((eb) => ({
+        name: p.name === undefined ? eb.ref('chats.name') : eb.val(p.name),
+        unread_messages: p.unreadMessages === undefined ? eb.ref('chats.unread_messages') : eb.val(p.unreadMessages),
+        last_message_at:
+          p.lastMessageAt === undefined
+            ? eb.ref('chats.last_message_at')
+            : sql<number>`case when chats.last_message_at is null or chats.last_message_at < ${p.lastMessageAt} then ${p.lastMessageAt} else chats.last_message_at end`,
+        updated_at: now,
+      }))
+      .where('instance_id', '=', instanceId)
+      .where('remote_jid', '=', p.remoteJid)
+      .where((eb) =>
+        eb.or([
+          ...(p.name !== undefined ? [eb(sql`coalesce(chats.name, '')`, '!=', p.name ?? '')] : []),
+          ...(p.unreadMessages !== undefined ? [eb('chats.unread_messages', '!=', p.unreadMessages)] : []),
+          ...(p.lastMessageAt !== undefined ? [eb.or([eb('chats.last_message_at', 'is', null), eb('chats.last_message_at', '<', p.lastMessageAt)])] : []),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return { chat: chatFromRow(row), created: false, changed: true };
+    const current = await this.findByRemoteJid(instanceId, p.remoteJid);
+    return { chat: current!, created: false, changed: false };
+  }
+
+  async delete(instanceId: string, remoteJids: string[]): Promise<string[]> {
+    if (remoteJids.length === 0) return [];
+    const rows = await this.db.deleteFrom('chats').where('instance_id', '=', instanceId).where('remote_jid', 'in', remoteJids).returning('remote_jid').execute();
+    return rows.map((r) => r.remote_jid);
   }
 }
 
@@ -135,9 +190,10 @@ export class KyselyContactRepository implements ContactRepository {
     return row === undefined ? { created: false, changed: false } : { contact: contactFromRow(row), created: row.id === id, changed: true };
   }
 
-  async list(instanceId: string, filter: { remoteJid?: string }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]> {
+  async list(instanceId: string, filter: { remoteJid?: string; remoteJids?: string[] }, page: number | undefined, pageSize: number | undefined): Promise<Contact[]> {
     let q = this.db.selectFrom('contacts').selectAll().where('instance_id', '=', instanceId);
-    if (filter.remoteJid !== undefined) q = q.where('remote_jid', '=', filter.remoteJid);
+    if (filter.remoteJids !== undefined) q = q.where('remote_jid', 'in', filter.remoteJids.length > 0 ? filter.remoteJids : ['']);
+    else if (filter.remoteJid !== undefined) q = q.where('remote_jid', '=', filter.remoteJid);
     q = q.orderBy('updated_at', 'desc');
     if (pageSize !== undefined) q = q.limit(pageSize).offset(((page ?? 1) - 1) * pageSize);
     return (await q.execute()).map(contactFromRow);

@@ -1,5 +1,5 @@
 // SQL for deliveries: the dispatcher's work queue, the delivery API, replay and pruning.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Delivery, DeliveryStatus, DeliveryWithEvent } from '../../domain/delivery.js';
 import type { EventName, StoredEvent } from '../../domain/events.js';
 import type { DeliveryQuery, DeliveryRepository, DeliveryUpdate } from '../../ports/events.js';
@@ -9,7 +9,7 @@ import { endpointFromRow } from './endpoints.js';
 
 const UNFINISHED = ['pending', 'retrying'];
 
-function eventFromRow(row: Selectable<OutboxEventsTable>): StoredEvent {
+export function eventFromRow(row: Selectable<OutboxEventsTable>): StoredEvent {
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -191,6 +191,8 @@ export class KyselyDeliveryRepository implements DeliveryRepository {
       .deleteFrom('outbox_events')
       .where('created_at', '<', deliveredBefore.getTime())
       .where((eb) => eb.not(eb.exists(eb.selectFrom('event_deliveries').select('event_seq').whereRef('event_deliveries.event_seq', '=', 'outbox_events.seq'))))
+      // Outbox consumers (the chatbot engine) have not taken events past their cursor yet: keep those.
+      .where(sql<boolean>`outbox_events.seq <= coalesce((select min(c.seq) from chatbot_cursors c), outbox_events.seq)`)
       .executeTakeFirst();
     await this.db
       .deleteFrom('event_endpoints')

@@ -1,7 +1,7 @@
 // SQL for messages and their status history.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { isStatusAdvance, type Message, type MessageKey, type MessageSource, type MessageStatus, type StatusUpdate } from '../../domain/message.js';
+import { isStatusAdvance, type Message, type MessageContent, type MessageKey, type MessageSource, type MessageStatus, type StatusUpdate } from '../../domain/message.js';
 import type { MessageQuery, MessageRepository, MessageUpdateRepository, StoredMessage } from '../../ports/messages.js';
 import { fromBool, toBool, toDate } from '../convert.js';
 import type { Database, MessagesTable } from '../schema.js';
@@ -81,7 +81,8 @@ export class KyselyMessageRepository implements MessageRepository {
     let base = this.db.selectFrom('messages').where('instance_id', '=', q.instanceId);
     if (q.id !== undefined) base = base.where('id', '=', q.id);
     if (q.keyId !== undefined) base = base.where('message_id', '=', q.keyId);
-    if (q.remoteJid !== undefined) base = base.where('remote_jid', '=', q.remoteJid);
+    if (q.remoteJids !== undefined) base = base.where('remote_jid', 'in', q.remoteJids.length > 0 ? q.remoteJids : ['']);
+    else if (q.remoteJid !== undefined) base = base.where('remote_jid', '=', q.remoteJid);
     if (q.fromMe !== undefined) base = base.where('from_me', '=', fromBool(q.fromMe));
     if (q.participant !== undefined) base = base.where('participant', '=', q.participant);
     if (q.messageType !== undefined) base = base.where('message_type', '=', q.messageType);
@@ -108,6 +109,16 @@ export class KyselyMessageRepository implements MessageRepository {
       for (const r of records) r.updates = updates.filter((u) => u.key_id === r.key.id).map((u) => ({ status: u.status as MessageStatus }));
     }
     return { total: Number(n), records };
+  }
+
+  async updateContent(instanceId: string, keyId: string, content: MessageContent, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('messages')
+      .set({ message: JSON.stringify(content), updated_at: at.getTime() })
+      .where('instance_id', '=', instanceId)
+      .where('message_id', '=', keyId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 }
 

@@ -1,9 +1,10 @@
 // The outbox: events and their fan-out into per-endpoint deliveries, written in the caller's transaction.
 import type { Kysely } from 'kysely';
 import { monotonicFactory } from 'ulid';
-import type { NewEvent, StoredEvent } from '../../domain/events.js';
+import type { EventName, NewEvent, StoredEvent } from '../../domain/events.js';
 import type { OutboxRepository } from '../../ports/events.js';
 import type { Database } from '../schema.js';
+import { eventFromRow } from './deliveries.js';
 import type { FanOutCache, FanOutTarget } from './fan-out-cache.js';
 
 const ulid = monotonicFactory();
@@ -46,6 +47,30 @@ export class KyselyOutboxRepository implements OutboxRepository {
     await this.fanOut(stored, now);
     this.onAppended(stored.length);
     return stored;
+  }
+
+  async after(seq: number, upTo: number, names: EventName[], limit: number): Promise<StoredEvent[]> {
+    if (names.length === 0 || upTo <= seq) return [];
+    const rows = await this.db
+      .selectFrom('outbox_events')
+      .selectAll()
+      .where('seq', '>', seq)
+      .where('seq', '<=', upTo)
+      .where('event', 'in', names)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(eventFromRow);
+  }
+
+  async seqsAfter(seq: number, limit: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('outbox_events').select('seq').where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => Number(r.seq));
+  }
+
+  async lastSeq(): Promise<number> {
+    const row = await this.db.selectFrom('outbox_events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    return row?.seq == null ? 0 : Number(row.seq);
   }
 
   private async fanOut(events: StoredEvent[], now: number): Promise<void> {

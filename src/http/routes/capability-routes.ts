@@ -1,0 +1,46 @@
+// Which routes serve each route-group capability (ports/channel.ts). A channel that claims a capability must have
+// its routes here and registered; test/unit/channel-capabilities.test.ts holds the two together.
+import type { ChannelCapability } from '../../ports/channel.js';
+
+export type CapabilityRoute = [method: 'GET' | 'POST' | 'DELETE', url: string, capability: ChannelCapability];
+
+export const CAPABILITY_ROUTES: readonly CapabilityRoute[] = [
+  ['POST', '/instance/setPresence/:instanceName', 'presence'],
+  ['POST', '/chat/sendPresence/:instanceName', 'presence'],
+  ['POST', '/chat/markMessageAsRead/:instanceName', 'markRead'],
+  ['POST', '/chat/whatsappNumbers/:instanceName', 'whatsappNumbers'],
+  ['POST', '/chat/archiveChat/:instanceName', 'archive'],
+  ['POST', '/chat/markChatUnread/:instanceName', 'archive'],
+  ['DELETE', '/chat/deleteMessageForEveryone/:instanceName', 'delete'],
+  ['POST', '/chat/updateMessage/:instanceName', 'edit'],
+  ['POST', '/chat/updateBlockStatus/:instanceName', 'block'],
+  ['POST', '/chat/fetchProfilePictureUrl/:instanceName', 'profile'],
+  ['POST', '/chat/fetchProfile/:instanceName', 'profile'],
+  ['POST', '/chat/fetchBusinessProfile/:instanceName', 'profile'],
+  ['POST', '/chat/updateProfileName/:instanceName', 'profile'],
+  ['POST', '/chat/updateProfileStatus/:instanceName', 'profile'],
+  ['POST', '/chat/updateProfilePicture/:instanceName', 'profile'],
+  ['DELETE', '/chat/removeProfilePicture/:instanceName', 'profile'],
+  ['GET', '/chat/fetchPrivacySettings/:instanceName', 'privacy'],
+  ['POST', '/chat/updatePrivacySettings/:instanceName', 'privacy'],
+  ['POST', '/group/create/:instanceName', 'groups'],
+  ['POST', '/group/updateGroupSubject/:instanceName', 'groups'],
+  ['POST', '/group/updateGroupPicture/:instanceName', 'groups'],
+  ['POST', '/group/updateGroupDescription/:instanceName', 'groups'],
+  ['GET', '/group/findGroupInfos/:instanceName', 'groups'],
+  ['GET', '/group/fetchAllGroups/:instanceName', 'groups'],
+  ['GET', '/group/participants/:instanceName', 'groups'],
+  ['GET', '/group/inviteCode/:instanceName', 'groups'],
+  ['GET', '/group/inviteInfo/:instanceName', 'groups'],
+  ['GET', '/group/acceptInviteCode/:instanceName', 'groups'],
+  ['POST', '/group/sendInvite/:instanceName', 'groups'],
+  ['POST', '/group/revokeInviteCode/:instanceName', 'groups'],
+  ['POST', '/group/updateParticipant/:instanceName', 'groups'],
+  ['POST', '/group/updateSetting/:instanceName', 'groups'],
+  ['POST', '/group/toggleEphemeral/:instanceName', 'groups'],
+  ['DELETE', '/group/leaveGroup/:instanceName', 'groups'],
+  ['GET', '/label/findLabels/:instanceName', 'labels'],
+  ['POST', '/label/handleLabel/:instanceName', 'labels'],
+  ['POST', '/template/create/:instanceName', 'templates'],
+  ['GET', '/template/find/:instanceName', 'templates'],
+];
