@@ -38,6 +38,7 @@ import { ChannelMetrics } from './events/channel-metrics.js';
 import { builtInSinks } from './events/sink-registry.js';
 import { buildHttpServer } from './http/server.js';
 import { OutboundPolicy } from './lib/outbound-policy.js';
+import { createMediaDownloader } from './lib/media-download.js';
 import { secretsEqual } from './lib/secrets.js';
 import type { ChannelFactory, ChannelServices } from './ports/channel.js';
 import { DEFAULT_SETTINGS, type InstanceSettings } from './domain/instance.js';
@@ -86,6 +87,8 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
   const clock = options.clock ?? systemClock;
   const store = createStore(await openDatabase(config.database));
   const outbound = new OutboundPolicy({ blockPrivate: config.events.blockPrivateTargets });
+  // Channels fetch every URL they did not choose through this (client media links, WhatsApp's media CDN).
+  const mediaDownloads = createMediaDownloader(outbound, { maxBytes: config.media.maxBytes, timeoutMs: config.media.fetchTimeoutMs });
 
   const blobs = await createBlobStore(config.media.store);
   const pipeline = new InboundPipeline(store, blobs, clock, logger, conversationEventData);
@@ -107,6 +110,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
     },
     logger,
     clock,
+    media: mediaDownloads,
   };
   const channels = new ChannelHost(
     options.channels ?? options.channelsFor?.(channelServices, config) ?? builtInChannels(config, channelServices),
@@ -129,7 +133,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
   const instanceConfig = new InstanceConfigService(store, clock);
   const messaging = new MessagingService(store, channels, pipeline);
   const conversations = new ConversationQueries(store, blobs, channels, clock);
-  const chatActions = new ChatActionsService(store, channels);
+  const chatActions = new ChatActionsService(store, channels, (instance, patch) => reports!.handle(instance, { kind: 'chats', action: 'update', chats: [patch] }));
   const profiles = new ProfileService(store, channels, chatActions);
   const groups = new GroupService(channels, messaging);
   const labels = new LabelService(store.labels, channels, messaging);
@@ -269,6 +273,7 @@ export async function createParley(options: ParleyOptions): Promise<Parley> {
         await dispatcher?.stop();
         await Promise.all([...sinks.values()].map((s) => s.close().catch((error: unknown) => logger.warn({ err: error }, 'closing a transport failed'))));
         await channels.closeAll();
+        await mediaDownloads.close();
         await store.close();
       })();
       return stopping;

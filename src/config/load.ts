@@ -52,7 +52,10 @@ export interface Config {
 }
 
 export interface MediaConfig {
+  /** PARLEY_MEDIA_MAX_MB: uploads, and media fetched from URLs (clients' links, received WhatsApp media). */
   maxBytes: number;
+  /** PARLEY_MEDIA_FETCH_TIMEOUT_SECONDS: the longest a media URL fetch may take. */
+  fetchTimeoutMs: number;
   store:
     | { kind: 'local'; rootDir: string }
     | { kind: 's3'; endpoint?: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
@@ -112,7 +115,8 @@ export function loadConfig(raw: Record<string, string | undefined>): Config {
 /** Media bytes: on disk under the data directory, or S3/MinIO when S3_ENABLED (Evolution's variables). */
 function resolveMedia(env: Env, dataDir: string): MediaConfig {
   const maxBytes = env.PARLEY_MEDIA_MAX_MB * 1024 * 1024;
-  if (!env.S3_ENABLED) return { maxBytes, store: { kind: 'local', rootDir: path.join(dataDir, 'media') } };
+  const fetchTimeoutMs = env.PARLEY_MEDIA_FETCH_TIMEOUT_SECONDS * 1000;
+  if (!env.S3_ENABLED) return { maxBytes, fetchTimeoutMs, store: { kind: 'local', rootDir: path.join(dataDir, 'media') } };
   const missing = (['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET'] as const).filter((k) => !env[k]);
   if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required when S3_ENABLED=true`));
   let endpoint: string | undefined;
@@ -122,6 +126,7 @@ function resolveMedia(env: Env, dataDir: string): MediaConfig {
   }
   return {
     maxBytes,
+    fetchTimeoutMs,
     store: { kind: 's3', endpoint, region: env.S3_REGION, bucket: env.S3_BUCKET, accessKeyId: env.S3_ACCESS_KEY!, secretAccessKey: env.S3_SECRET_KEY!, forcePathStyle: endpoint !== undefined },
   };
 }

@@ -91,6 +91,7 @@ const baseEnvSchema = z.object({
   S3_REGION: envString('us-east-1'),
   S3_BUCKET: envString('parley'),
   PARLEY_MEDIA_MAX_MB: envInt(100, 1, 2048),
+  PARLEY_MEDIA_FETCH_TIMEOUT_SECONDS: envInt(60, 1, 3600),
   WA_BUSINESS_URL: envUrl(),
   WA_BUSINESS_VERSION: envString('v25.0'),
   WA_BUSINESS_APP_SECRET: envOptionalString(),

@@ -1,5 +1,7 @@
 // Chat actions that need a WhatsApp Web channel: existence checks, archive/unread, revoke, edit, presence, block.
-// Stored state follows from the channel's own echo of the action (a revoke or edit comes back as a message update).
+// Stored state follows from the channel's own echo of the action (a revoke or edit comes back as a message update);
+// WhatsApp does not echo our own chat patches, so an archive is recorded here, the way a chat sync would be.
+import type { ChatPatch } from '../domain/channel-report.js';
 import { badRequest } from '../domain/errors.js';
 import type { Instance, Presence } from '../domain/instance.js';
 import type { MessageKey } from '../domain/message.js';
@@ -13,10 +15,14 @@ const EDITABLE_TYPES = new Set(['conversation', 'extendedTextMessage', 'imageMes
 
 export type NumberCheckResult = NumberCheck & { name?: string };
 
+/** Stores a chat change with its CHATS_UPDATE, as a channel's chat sync would (core/channel-reports.ts). */
+export type ChatChangeRecorder = (instance: Instance, patch: ChatPatch) => Promise<void>;
+
 export class ChatActionsService {
   constructor(
     private readonly store: Store,
     private readonly channels: ChannelHost,
+    private readonly recordChat: ChatChangeRecorder,
   ) {}
 
   private chats(instance: Instance, capability: Parameters<typeof requireFeature>[2]) {
@@ -45,6 +51,7 @@ export class ChatActionsService {
   async archive(instance: Instance, jid: string, archive: boolean, lastMessage: LastMessageRef | undefined): Promise<void> {
     const chats = this.chats(instance, 'archive');
     await chats.archive(jid, archive, lastMessage ?? (await this.newestMessage(instance, jid)));
+    await this.recordChat(instance, { remoteJid: jid, archived: archive });
   }
 
   async markUnread(instance: Instance, jid: string, lastMessage: LastMessageRef | undefined): Promise<void> {

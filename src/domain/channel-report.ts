@@ -12,6 +12,7 @@ export interface ChatPatch {
   unreadMessages?: number;
   /** Epoch seconds of the newest message. */
   lastMessageAt?: number;
+  archived?: boolean;
 }
 
 /** A contact as a sync reports it; absent fields are unknown and left unchanged. */

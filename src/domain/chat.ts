@@ -8,6 +8,7 @@ export interface Chat {
   unreadMessages: number;
   /** Epoch seconds of the newest message. */
   lastMessageAt: number | null;
+  archived: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

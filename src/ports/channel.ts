@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import type { ChannelReport } from '../domain/channel-report.js';
 import type { StoredMessage } from './messages.js';
 import type { ChatActions, GroupActions, LabelActions, PrivacyActions, ProfileActions } from './channel-features.js';
+import type { Dispatcher } from 'undici';
 
 /**
  * What a channel can do. Sending a kind of content needs the capability of the same name; the other names guard
@@ -114,6 +115,28 @@ export interface WebhookBatch {
   statuses: StatusUpdate[];
 }
 
+/** Media fetched from a URL the channel did not choose. */
+export interface FetchedMedia {
+  data: Buffer;
+  /** The server's Content-Type, when it sent one. */
+  mimetype?: string;
+  fileName?: string;
+}
+
+/**
+ * How channels fetch URLs they did not choose (clients' media links, media CDNs named inside received messages):
+ * every connection, redirect hops included, under the outbound policy; bounded in size and time.
+ */
+export interface MediaDownloads {
+  /** Rejects with an Error whose message tells the client why (refused, unreachable, HTTP status, too large, timeout). */
+  fetch(url: string, limits?: { maxBytes?: number; timeoutMs?: number }): Promise<FetchedMedia>;
+  /** An undici dispatcher under the same policy, for libraries that fetch by themselves (Baileys' media download). */
+  readonly dispatcher: Dispatcher;
+  /** PARLEY_MEDIA_MAX_MB in bytes. */
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+}
+
 /**
  * What the composition root gives channels that keep state or read instance configuration (WhatsApp Web). Channels
  * that need none ignore it.
@@ -129,6 +152,8 @@ export interface ChannelServices {
   proxy(instanceId: string): Promise<ProxySettings | undefined>;
   logger: Logger;
   clock: Clock;
+  /** The only way a channel fetches a URL it did not choose. */
+  media: MediaDownloads;
 }
 
 export interface ChannelFactory {

@@ -60,6 +60,7 @@ export interface ChatsTable {
   name: string | null;
   unread_messages: Generated<number>;
   last_message_at: number | null;
+  archived: Generated<Bool>;
   created_at: number;
   updated_at: number;
 }

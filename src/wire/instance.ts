@@ -44,9 +44,29 @@ export const createInstanceBody = z
     chatwootToken: z.string().optional(),
     chatwootUrl: z.string().optional(),
     ...createTransportFields,
+  })
+  .superRefine((body, ctx) => {
+    // Baileys with qrcode:true passes `number` on as the phone to pair (compat §4.2): it must be one.
+    const pairing = pairingDigits(body);
+    if (pairing !== undefined && !/^\d{8,15}$/.test(pairing)) {
+      ctx.addIssue({ code: 'custom', path: ['number'], message: PAIRING_NUMBER_RULE });
+    }
   });
 
+const PAIRING_NUMBER_RULE = 'must be the phone number to pair, digits only (8 to 15)';
+
+function pairingDigits(body: { integration: string; qrcode?: boolean; number?: string }): string | undefined {
+  if (body.integration !== 'WHATSAPP-BAILEYS' || body.qrcode !== true || body.number === undefined) return undefined;
+  // A JID-like number (`5511…@s.whatsapp.net`, `5511…:12@…`) pairs its user part.
+  return body.number.split(/[@:]/)[0]!.replace(/[\s.+-]/g, '');
+}
+
 export type CreateInstanceBody = z.output<typeof createInstanceBody>;
+
+/** The phone number a create asks to pair with a code instead of a QR (Baileys, `qrcode:true` and `number`). */
+export function pairingNumberOf(body: CreateInstanceBody): string | undefined {
+  return pairingDigits(body);
+}
 
 export function wantsChatwoot(body: CreateInstanceBody): boolean {
   return body.chatwootAccountId !== undefined && body.chatwootToken !== undefined && body.chatwootUrl !== undefined;
@@ -122,8 +142,10 @@ export interface CreateResponseContext {
   metaVerifyToken: string;
 }
 
-export function createResponse(created: CreatedInstance, ctx: CreateResponseContext, body: CreateInstanceBody, qrcode?: ConnectResult['qrcode']) {
+/** `connected`: what connect answered when the create asked for a QR; the status shown is the state it reached. */
+export function createResponse(created: CreatedInstance, ctx: CreateResponseContext, body: CreateInstanceBody, connected?: ConnectResult) {
   const { instance } = created;
+  const qrcode = connected?.qrcode;
   const business = instance.integration === 'WHATSAPP-BUSINESS';
   return {
     instance: {
@@ -132,7 +154,7 @@ export function createResponse(created: CreatedInstance, ctx: CreateResponseCont
       integration: instance.integration,
       webhookWaBusiness: business ? `${ctx.serverUrl}/webhook/meta` : null,
       accessTokenWaBusiness: business ? ctx.metaVerifyToken : '',
-      status: instance.connectionStatus,
+      status: connected?.state ?? instance.connectionStatus,
     },
     hash: instance.token,
     ...createdTransports(body),

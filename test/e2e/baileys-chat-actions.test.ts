@@ -155,11 +155,11 @@ for (const kind of databaseKinds()) {
       assertEvolutionError(await call('POST', '/chat/fetchProfilePictureUrl', {}), 400, 'instance requires property "number"');
     });
 
-    it('profile updates: name, status, picture (URL or base64), remove', async () => {
+    // Pictures by URL (fetched by Parley under the outbound policy): test/e2e/baileys-media.test.ts.
+    it('profile updates: name, status, picture (base64), remove', async () => {
       for (const [path, body] of [
         ['/chat/updateProfileName', { name: 'Shop' }],
         ['/chat/updateProfileStatus', { status: 'Open 9-5' }],
-        ['/chat/updateProfilePicture', { picture: 'https://cdn.example/p.jpg' }],
         ['/chat/updateProfilePicture', { picture: Buffer.from('jpeg bytes').toString('base64') }],
       ] as const) {
         const res = await call('POST', path, body);
@@ -171,7 +171,7 @@ for (const kind of databaseKinds()) {
       const own = '5511999999999@s.whatsapp.net';
       assert.deepEqual(socket.callsOf('updateProfileName').at(-1), ['Shop']);
       assert.deepEqual(socket.callsOf('updateProfileStatus').at(-1), ['Open 9-5']);
-      assert.deepEqual(socket.callsOf('updateProfilePicture').slice(-2), [[own, { url: 'https://cdn.example/p.jpg' }, undefined], [own, Buffer.from('jpeg bytes'), undefined]]);
+      assert.deepEqual(socket.callsOf('updateProfilePicture').slice(-2), [[own, Buffer.from('jpeg bytes'), undefined]]);
       assert.deepEqual(socket.callsOf('removeProfilePicture').at(-1), [own]);
       assertEvolutionError(await call('POST', '/chat/updateProfilePicture', { picture: 'not media!' }), 400, 'Owned media must be a url or base64');
       assertEvolutionError(await call('POST', '/chat/updateProfileName', { name: '' }), 400, 'The "name" cannot be empty');

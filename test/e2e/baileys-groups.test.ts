@@ -92,11 +92,11 @@ for (const kind of databaseKinds()) {
       assert.deepEqual(subject.body, { update: 'success' });
       const description = await call('POST', `/group/updateGroupDescription/{i}?groupJid=${GROUP}`, { description: 'New' });
       assert.deepEqual(description.body, { update: 'success' });
-      const picture = await call('POST', '/group/updateGroupPicture/{i}', { groupJid: GROUP, image: 'https://cdn.example/g.jpg' });
+      const picture = await call('POST', '/group/updateGroupPicture/{i}', { groupJid: GROUP, image: Buffer.from('group jpeg').toString('base64') });
       assert.deepEqual(picture.body, { update: 'success' });
       assert.deepEqual(socket.callsOf('groupUpdateSubject').at(-1), [GROUP, 'Renamed']);
       assert.deepEqual(socket.callsOf('groupUpdateDescription').at(-1), [GROUP, 'New']);
-      assert.deepEqual(socket.callsOf('updateProfilePicture').at(-1), [GROUP, { url: 'https://cdn.example/g.jpg' }, undefined]);
+      assert.deepEqual(socket.callsOf('updateProfilePicture').at(-1), [GROUP, Buffer.from('group jpeg'), undefined]);
       assertEvolutionError(await call('POST', '/group/updateGroupSubject/{i}', { subject: 'x' }), 400, 'The group id needs to be informed');
       assertEvolutionError(await call('POST', '/group/updateGroupPicture/{i}', { groupJid: GROUP, image: 'not media!' }), 400, 'Owned media must be a url or base64');
     });

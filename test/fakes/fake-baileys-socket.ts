@@ -1,9 +1,8 @@
 // A fake Baileys socket for tests. It implements the channel's `BaileysSocket` (a Pick of Baileys' own `WASocket`),
-// and its event emitter is typed with Baileys' `BaileysEventMap`, so a Baileys upgrade that changes an event or a
-// signature the channel uses breaks the build. It never touches the network: helpers drive the connection the way
-// WhatsApp would (QR, scan + restart-required, open, close with a disconnect code), every call is recorded, and
-// `sendMessage` builds the message with Baileys' own `generateWAMessage` (media "uploaded" to a fake host).
-import { EventEmitter } from 'node:events';
+// and its event emitter (fake-baileys-events.ts) is typed with Baileys' `BaileysEventMap`, so a Baileys upgrade that
+// changes an event or a signature the channel uses breaks the build. It never touches the network: helpers drive the
+// connection the way WhatsApp would (QR, scan + restart-required, open, close with a disconnect code), every call is
+// recorded, and `sendMessage` builds the message with Baileys' own `generateWAMessage` (media "uploaded" to a fake host).
 import { randomBytes } from 'node:crypto';
 import { Boom } from '@hapi/boom';
 import {
@@ -11,9 +10,6 @@ import {
   generateWAMessage,
   type AnyMessageContent,
   type AuthenticationCreds,
-  type BaileysEventEmitter,
-  type BaileysEventMap,
-  type BinaryNode,
   type Contact,
   type ConnectionState,
   type GroupMetadata,
@@ -22,6 +18,7 @@ import {
 } from 'baileys';
 import { pino } from 'pino';
 import type { BaileysSocket, BaileysSocketFunctions, MakeSocket } from '../../src/channels/baileys/socket.js';
+import { FakeEventEmitter, FakeWebSocket } from './fake-baileys-events.js';
 
 type Fn = (...args: never[]) => unknown;
 type Method = { [K in keyof BaileysSocketFunctions]: BaileysSocketFunctions[K] extends Fn ? K : never }[keyof BaileysSocketFunctions];
@@ -29,74 +26,6 @@ type Method = { [K in keyof BaileysSocketFunctions]: BaileysSocketFunctions[K] e
 export interface RecordedCall {
   method: string;
   args: unknown[];
-}
-
-type ProcessHandler = (events: Partial<BaileysEventMap>) => void | Promise<void>;
-
-/** Baileys' event emitter contract over a node EventEmitter; `process` handlers get each event as Baileys delivers them. */
-export class FakeEventEmitter implements BaileysEventEmitter {
-  private readonly emitter = new EventEmitter();
-  private readonly processors = new Set<ProcessHandler>();
-  /** Every event emitted, in order (for assertions). */
-  readonly emitted: { event: keyof BaileysEventMap; data: unknown }[] = [];
-
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
-
-  on<T extends keyof BaileysEventMap>(event: T, listener: (arg: BaileysEventMap[T]) => void): void {
-    this.emitter.on(event, listener);
-  }
-
-  off<T extends keyof BaileysEventMap>(event: T, listener: (arg: BaileysEventMap[T]) => void): void {
-    this.emitter.off(event, listener);
-  }
-
-  removeAllListeners<T extends keyof BaileysEventMap>(event: T): void {
-    this.emitter.removeAllListeners(event);
-  }
-
-  emit<T extends keyof BaileysEventMap>(event: T, arg: BaileysEventMap[T]): boolean {
-    this.emitted.push({ event, data: arg });
-    const heard = this.emitter.emit(event, arg);
-    for (const handler of this.processors) void handler({ [event]: arg } as Partial<BaileysEventMap>);
-    return heard || this.processors.size > 0;
-  }
-
-  process(handler: ProcessHandler): () => void {
-    this.processors.add(handler);
-    return () => void this.processors.delete(handler);
-  }
-
-  // Baileys buffers some events while it processes the offline backlog; the fake delivers everything at once.
-  buffer(): void {}
-  flush(): boolean {
-    return false;
-  }
-  isBuffering(): boolean {
-    return false;
-  }
-  createBufferedFunction<A extends any[], T>(work: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
-    return work;
-  }
-  destroy(): void {
-    this.processors.clear();
-  }
-
-  listenerCount(event: keyof BaileysEventMap): number {
-    return this.emitter.listenerCount(event);
-  }
-}
-
-/** The raw websocket: tests push `frame`s through it (what the watchdog listens to). */
-export class FakeWebSocket extends EventEmitter {
-  open = true;
-  get isOpen(): boolean {
-    return this.open;
-  }
-  receiveFrame(node: BinaryNode = { tag: 'ib', attrs: {} }): void {
-    this.emit('frame', node);
-  }
 }
 
 const nullLogger = pino({ level: 'silent' });

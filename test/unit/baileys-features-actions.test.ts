@@ -5,9 +5,12 @@ import { describe, it } from 'node:test';
 import type { GroupMetadata } from 'baileys';
 import { createBaileysFeatures, attachFeatures, type BaileysFeatures } from '../../src/channels/baileys/features/index.js';
 import { DomainError } from '../../src/domain/errors.js';
-import type { ChannelConnection } from '../../src/ports/channel.js';
+import type { ChannelConnection, MediaDownloads } from '../../src/ports/channel.js';
 import type { FakeBaileysSocket } from '../fakes/fake-baileys-socket.js';
 import { ManualClock, openFakeSocket } from '../fakes/fake-feature-socket.js';
+
+/** Media downloads that answer every URL with the URL's own text as bytes (the real ones: test/unit/media-download.test.ts). */
+const echoMedia: MediaDownloads = { fetch: async (url) => ({ data: Buffer.from(url) }), dispatcher: undefined as never, maxBytes: 1_000_000, timeoutMs: 1_000 };
 
 function setup(): { socket: FakeBaileysSocket; features: BaileysFeatures; sleeps: number[]; connected: { value: boolean } } {
   const socket = openFakeSocket();
@@ -20,6 +23,7 @@ function setup(): { socket: FakeBaileysSocket; features: BaileysFeatures; sleeps
     sleep: async (ms) => void sleeps.push(ms),
     lidOf: async (pn) => (pn === '14155550100@s.whatsapp.net' ? '99887766@lid' : undefined),
     numberCheck: { minIntervalMs: 0 },
+    media: echoMedia,
   });
   return { socket, features, sleeps, connected };
 }
@@ -142,7 +146,7 @@ describe('Baileys profile and privacy', () => {
     assert.deepEqual(socket.callsOf('updateProfileName'), [['New name']]);
     assert.deepEqual(socket.callsOf('updateProfileStatus'), [['Busy']]);
     const own = '5511999999999@s.whatsapp.net';
-    assert.deepEqual(socket.callsOf('updateProfilePicture'), [[own, { url: 'https://cdn.example/p.jpg' }, undefined], [own, Buffer.from('jpeg'), undefined]]);
+    assert.deepEqual(socket.callsOf('updateProfilePicture'), [[own, Buffer.from('https://cdn.example/p.jpg'), undefined], [own, Buffer.from('jpeg'), undefined]]);
     assert.deepEqual(socket.callsOf('removeProfilePicture'), [[own]]);
   });
 
@@ -225,7 +229,7 @@ describe('Baileys groups', () => {
     assert.deepEqual(socket.callsOf('groupUpdateSubject'), [[group, 'Renamed']]);
     assert.deepEqual(socket.callsOf('groupSettingUpdate'), [[group, 'announcement']]);
     assert.deepEqual(socket.callsOf('groupToggleEphemeral'), [[group, 604800]]);
-    assert.deepEqual(socket.callsOf('updateProfilePicture'), [[group, { url: 'https://cdn.example/g.jpg' }, undefined]]);
+    assert.deepEqual(socket.callsOf('updateProfilePicture'), [[group, Buffer.from('https://cdn.example/g.jpg'), undefined]]);
     assert.deepEqual(socket.callsOf('groupAcceptInvite'), [['AbCdEfGhIjKlMnOpQrStUv']]);
     assert.deepEqual(socket.callsOf('groupLeave'), [[group]]);
     assert.equal(features.groupCache.get(group), undefined, 'a left group is dropped from the cache');

@@ -93,6 +93,35 @@ describe('NumberChecker', () => {
     await numbers.resolve([['111111111111@s.whatsapp.net'], ['222222222222@s.whatsapp.net']]);
     assert.deepEqual(socket.callsOf('onWhatsApp').at(-1), ['222222222222@s.whatsapp.net']);
   });
+
+  it('clear() forgets every answer: the next lookup asks WhatsApp again', async () => {
+    const { socket, numbers } = checker({ minIntervalMs: 0 });
+    const lists = [['14155550100@s.whatsapp.net']];
+    await numbers.resolve(lists);
+    await numbers.resolve(lists);
+    assert.equal(socket.callsOf('onWhatsApp').length, 1);
+    numbers.clear();
+    socket.answer('onWhatsApp', async () => []);
+    assert.deepEqual(await numbers.resolve(lists), [null], 'the new answer, not the forgotten one');
+    assert.equal(socket.callsOf('onWhatsApp').length, 2);
+  });
+
+  it('an answer arriving after clear() is given to its caller but not cached (it belongs to the previous login)', async () => {
+    const { socket, numbers } = checker({ minIntervalMs: 0 });
+    let release!: () => void;
+    socket.answer('onWhatsApp', async (...jids) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return jids.map((jid) => ({ jid, exists: true }));
+    });
+    const pending = numbers.resolve([['14155550100@s.whatsapp.net']]);
+    while (socket.callsOf('onWhatsApp').length === 0) await new Promise((r) => setImmediate(r));
+    numbers.clear();
+    release();
+    assert.deepEqual(await pending, ['14155550100@s.whatsapp.net']);
+    socket.answer('onWhatsApp', async () => []);
+    assert.deepEqual(await numbers.resolve([['14155550100@s.whatsapp.net']]), [null]);
+    assert.equal(socket.callsOf('onWhatsApp').length, 2);
+  });
 });
 
 describe('GroupCache', () => {

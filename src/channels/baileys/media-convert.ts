@@ -1,28 +1,34 @@
 // Media conversions WhatsApp needs where Evolution converts: voice notes to OGG/Opus (ffmpeg, when installed) and
 // stickers to WebP (sharp). Media that is already in the right format is passed through untouched, so neither tool
-// is needed for it. A missing tool is a clear 400, never a broken message.
+// is needed for it. A missing tool is a clear 400, never a broken message. Client URLs are fetched here, not by Baileys.
 import { execFile, spawn } from 'node:child_process';
 import { badRequest } from '../../domain/errors.js';
 import type { MediaSource } from '../../domain/outbound.js';
+import type { FetchedMedia, MediaDownloads } from '../../ports/channel.js';
 
 export const FFMPEG_MISSING =
   'Converting this audio to a voice note (OGG/Opus) needs ffmpeg, and ffmpeg is not installed on this server: install ffmpeg, or send OGG/Opus audio with "encoding": false';
 
-/** Fetches URL media (what conversions need as bytes); bounded in size and time. */
-export async function mediaBytes(source: MediaSource, maxBytes: number, timeoutMs = 60_000): Promise<Buffer> {
-  if (source.kind === 'bytes') return source.data;
-  let response: Response;
+/**
+ * Client media as bytes. A URL is fetched by the node's media downloads (outbound policy on every hop, size and time
+ * bounds), never by Baileys, so a client cannot make this server reach an address the operator forbids; any failure
+ * is a 400 that says why.
+ */
+export async function clientMedia(source: MediaSource, downloads: MediaDownloads, maxBytes: number): Promise<FetchedMedia> {
+  if (source.kind === 'bytes') {
+    if (source.data.length > maxBytes) throw badRequest(`The media is larger than ${maxBytes} bytes (PARLEY_MEDIA_MAX_MB)`);
+    return { data: source.data };
+  }
   try {
-    response = await fetch(source.url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    return await downloads.fetch(source.url, { maxBytes });
   } catch (error) {
     throw badRequest(`Could not download the media from ${source.url}: ${(error as Error).message}`);
   }
-  if (!response.ok) throw badRequest(`Could not download the media from ${source.url}: HTTP ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw badRequest(`The media at ${source.url} is larger than ${maxBytes} bytes`);
-  const data = Buffer.from(await response.arrayBuffer());
-  if (data.length > maxBytes) throw badRequest(`The media at ${source.url} is larger than ${maxBytes} bytes`);
-  return data;
+}
+
+/** Client media as a Buffer (what conversions and Baileys get). */
+export async function mediaBytes(source: MediaSource, downloads: MediaDownloads, maxBytes: number): Promise<Buffer> {
+  return (await clientMedia(source, downloads, maxBytes)).data;
 }
 
 /** An OGG container whose first stream is Opus (what WhatsApp plays as a voice note). */

@@ -38,6 +38,8 @@ export class NumberChecker {
   private readonly cache = new Map<string, Entry>();
   private nextStartAt = 0;
   private running = 0;
+  /** Bumped by `clear()`: answers to queries sent before it belong to the previous login and are dropped. */
+  private generation = 0;
   private readonly waiting: (() => void)[] = [];
   /** Queries sent to WhatsApp (for tests and metrics). */
   queries = 0;
@@ -54,16 +56,24 @@ export class NumberChecker {
    * null when it knows none. Only candidates without a fresh cached answer are looked up.
    */
   async resolve(candidateLists: string[][]): Promise<(string | null)[]> {
-    const unknown = [...new Set(candidateLists.flat().filter((jid) => this.cached(jid) === undefined))];
-    for (let i = 0; i < unknown.length; i += this.options.batchSize) {
-      await this.query(unknown.slice(i, i + this.options.batchSize));
+    const answers = new Map<string, boolean>();
+    for (const jid of new Set(candidateLists.flat())) {
+      const cached = this.cached(jid);
+      if (cached !== undefined) answers.set(jid, cached);
     }
-    return candidateLists.map((candidates) => candidates.find((jid) => this.cached(jid) === true) ?? null);
+    const unknown = [...new Set(candidateLists.flat())].filter((jid) => !answers.has(jid));
+    for (let i = 0; i < unknown.length; i += this.options.batchSize) {
+      const batch = unknown.slice(i, i + this.options.batchSize);
+      const found = await this.query(batch);
+      for (const jid of batch) answers.set(jid, found.has(jid));
+    }
+    return candidateLists.map((candidates) => candidates.find((jid) => answers.get(jid) === true) ?? null);
   }
 
-  /** Forgets every answer (logout: the next account may see other numbers). */
+  /** Forgets every answer (logout, wiped login: the next account may see other numbers). */
   clear(): void {
     this.cache.clear();
+    this.generation += 1;
   }
 
   private cached(jid: string): boolean | undefined {
@@ -86,7 +96,8 @@ export class NumberChecker {
     while (this.cache.size > this.options.maxEntries) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  private async query(jids: string[]): Promise<void> {
+  /** The JIDs of `jids` WhatsApp knows; remembered unless the cache was cleared meanwhile. */
+  private async query(jids: string[]): Promise<Set<string>> {
     await this.acquire();
     try {
       const now = this.clock.now().getTime();
@@ -94,8 +105,10 @@ export class NumberChecker {
       this.nextStartAt = startAt + this.options.minIntervalMs;
       if (startAt > now) await this.sleep(startAt - now);
       this.queries += 1;
+      const generation = this.generation;
       const found = new Set((await this.lookup(jids) ?? []).filter((r) => r.exists).map((r) => r.jid));
-      for (const jid of jids) this.remember(jid, found.has(jid));
+      if (generation === this.generation) for (const jid of jids) this.remember(jid, found.has(jid));
+      return found;
     } finally {
       this.release();
     }

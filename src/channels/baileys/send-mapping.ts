@@ -1,10 +1,12 @@
 // Outbound content (domain) → Baileys' `sendMessage(jid, content, options)`. Conversions happen here (voice notes to
 // OGG/Opus, stickers to WebP); lists and buttons, which Baileys v7 cannot send, are degraded to formatted text.
-import type { AnyMessageContent, MiscMessageGenerationOptions, proto, WAMediaUpload, WAMessage } from 'baileys';
+// Client URLs are fetched here (media-convert.ts, under the outbound policy): Baileys only ever gets bytes.
+import type { AnyMessageContent, MiscMessageGenerationOptions, proto, WAMessage } from 'baileys';
 import { badRequest } from '../../domain/errors.js';
 import type { MessageKey } from '../../domain/message.js';
 import type { ButtonSpec, ContactCard, ListSection, MediaSource, OutboundContent, OutboundMessage } from '../../domain/outbound.js';
-import { isOggOpus, isWebp, mediaBytes, toOggOpus, toWebpSticker } from './media-convert.js';
+import type { FetchedMedia, MediaDownloads } from '../../ports/channel.js';
+import { clientMedia, isOggOpus, isWebp, mediaBytes, toOggOpus, toWebpSticker } from './media-convert.js';
 
 export const STATUS_BROADCAST = 'status@broadcast';
 
@@ -20,15 +22,17 @@ export interface SendMappingContext {
   /** Participant JIDs of a group (for `mentionsEveryOne`). */
   groupParticipants(groupJid: string): Promise<string[]>;
   maxMediaBytes: number;
+  /** The node's media downloads (outbound policy, size and time bounds). */
+  media: MediaDownloads;
 }
 
 export function toWAKey(key: MessageKey): proto.IMessageKey {
   return { remoteJid: key.remoteJid, fromMe: key.fromMe, id: key.id, ...(key.participant ? { participant: key.participant } : {}) };
 }
 
-function upload(source: MediaSource): WAMediaUpload {
-  // Baileys streams and encrypts URLs itself; bytes go as they are.
-  return source.kind === 'url' ? { url: source.url } : source.data;
+/** The bytes Baileys encrypts and uploads (a `{url}` would make Baileys fetch it, past the outbound policy). */
+function upload(source: MediaSource, ctx: SendMappingContext): Promise<Buffer> {
+  return mediaBytes(source, ctx.media, ctx.maxMediaBytes);
 }
 
 export async function planSend(outbound: OutboundMessage, ctx: SendMappingContext): Promise<SendPlan> {
@@ -55,14 +59,14 @@ async function contentOf(content: OutboundContent, ctx: SendMappingContext, opti
     case 'text':
       return { text: content.text };
     case 'media':
-      return mediaContent(content);
+      return mediaContent(content, ctx);
     case 'ptv':
-      return { video: upload(content.media), ptv: true };
+      return { video: await upload(content.media, ctx), ptv: true };
     case 'voice':
-      return { audio: await voiceNote(content.media, content.encoding, ctx.maxMediaBytes), mimetype: 'audio/ogg; codecs=opus', ptt: true };
+      return { audio: await voiceNote(content.media, content.encoding, ctx), mimetype: 'audio/ogg; codecs=opus', ptt: true };
     case 'sticker': {
-      if (!content.convert) return { sticker: upload(content.media) };
-      const data = await mediaBytes(content.media, ctx.maxMediaBytes);
+      const data = await upload(content.media, ctx);
+      if (!content.convert) return { sticker: data };
       if (isWebp(data)) return { sticker: data };
       const webp = await toWebpSticker(data);
       return { sticker: webp.data, isAnimated: webp.animated };
@@ -85,14 +89,15 @@ async function contentOf(content: OutboundContent, ctx: SendMappingContext, opti
     case 'buttons':
       return { text: buttonsAsText(content) };
     case 'status':
-      return statusContent(content, options);
+      return statusContent(content, options, ctx);
     case 'template':
       throw badRequest('Method not available on WhatsApp Web (templates are a WhatsApp Business API feature)');
   }
 }
 
-function mediaContent(content: Extract<OutboundContent, { kind: 'media' }>): AnyMessageContent {
-  const media = upload(content.media);
+async function mediaContent(content: Extract<OutboundContent, { kind: 'media' }>, ctx: SendMappingContext): Promise<AnyMessageContent> {
+  const fetched = await clientMedia(content.media, ctx.media, ctx.maxMediaBytes);
+  const media = fetched.data;
   const caption = content.caption;
   switch (content.mediatype) {
     case 'image':
@@ -104,8 +109,8 @@ function mediaContent(content: Extract<OutboundContent, { kind: 'media' }>): Any
     case 'document':
       return {
         document: media,
-        mimetype: content.mimetype ?? 'application/octet-stream',
-        fileName: content.fileName ?? fileNameOf(content.media) ?? 'file',
+        mimetype: content.mimetype ?? usefulType(fetched) ?? 'application/octet-stream',
+        fileName: content.fileName ?? fetched.fileName ?? fileNameOf(content.media) ?? 'file',
         ...(caption ? { caption } : {}),
       };
   }
@@ -121,14 +126,20 @@ function fileNameOf(source: MediaSource): string | undefined {
   }
 }
 
+/** A server's Content-Type when it says more than "some bytes". */
+function usefulType(fetched: FetchedMedia): string | undefined {
+  const type = fetched.mimetype?.split(';')[0]?.trim().toLowerCase();
+  return type === undefined || type === '' || type === 'application/octet-stream' ? undefined : type;
+}
+
 /** Voice notes must be OGG/Opus. `encoding` (Evolution's default true) converts anything else with ffmpeg. */
-async function voiceNote(source: MediaSource, encoding: boolean, maxBytes: number): Promise<WAMediaUpload> {
-  if (!encoding) return upload(source);
-  const data = await mediaBytes(source, maxBytes);
+async function voiceNote(source: MediaSource, encoding: boolean, ctx: SendMappingContext): Promise<Buffer> {
+  const data = await upload(source, ctx);
+  if (!encoding) return data;
   return isOggOpus(data) ? data : toOggOpus(data);
 }
 
-async function statusContent(content: Extract<OutboundContent, { kind: 'status' }>, options: MiscMessageGenerationOptions): Promise<AnyMessageContent> {
+async function statusContent(content: Extract<OutboundContent, { kind: 'status' }>, options: MiscMessageGenerationOptions, ctx: SendMappingContext): Promise<AnyMessageContent> {
   if (content.statusJidList === undefined || content.statusJidList.length === 0) {
     // `allContacts` needs the saved contacts of the phone, which this server does not keep as a list to post to.
     throw badRequest('statusJidList is required: list the numbers that may see the status ("allContacts" is not supported)');
@@ -142,9 +153,10 @@ async function statusContent(content: Extract<OutboundContent, { kind: 'status' 
   }
   const source: MediaSource = typeof content.content === 'string' ? { kind: 'url', url: content.content } : content.content;
   const caption = content.caption ? { caption: content.caption } : {};
-  if (content.type === 'image') return { image: upload(source), ...caption };
-  if (content.type === 'video') return { video: upload(source), ...caption };
-  return { audio: upload(source), mimetype: 'audio/ogg; codecs=opus', ptt: true };
+  const data = await upload(source, ctx);
+  if (content.type === 'image') return { image: data, ...caption };
+  if (content.type === 'video') return { video: data, ...caption };
+  return { audio: data, mimetype: 'audio/ogg; codecs=opus', ptt: true };
 }
 
 /** A vCard 3.0 whose phone carries `waid`, so WhatsApp shows "Message" on it. */

@@ -14,6 +14,7 @@ import {
   fetchInstancesQuery,
   instanceRow,
   logoutResponse,
+  pairingNumberOf,
   setPresenceBody,
   wantsChatwoot,
 } from '../../wire/instance.js';
@@ -37,12 +38,12 @@ export function instanceRoutes(app: FastifyInstance, ctx: HttpContext): void {
         if (e.transport === 'webhook') await ctx.eventConfig.checkUrl('webhook.url', String(e.settings.config.url));
       }
       const created = await ctx.instances.create(input);
-      let qrcode;
+      let connected;
       if (request.body.qrcode === true && ctx.instances.channelAvailable(created.instance.integration)) {
-        qrcode = (await ctx.instances.connect(created.instance)).qrcode;
+        connected = await ctx.instances.connect(created.instance, pairingNumberOf(request.body));
       }
       const context = { serverUrl: ctx.config.serverUrl, metaVerifyToken: ctx.config.metaVerifyToken };
-      return reply.code(201).send(createResponse(created, context, request.body, qrcode));
+      return reply.code(201).send(createResponse(created, context, request.body, connected));
     },
   });
 

@@ -7,6 +7,7 @@ import * as m004 from './004-messages.js';
 import * as m005 from './005-channel-state.js';
 import * as m006 from './006-chatbot-config.js';
 import * as m007 from './007-chatbot-sessions.js';
+import * as m008 from './008-chat-archived.js';
 
 export const migrations: Record<string, Migration> = {
   '001-instances': m001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005-channel-state': m005,
   '006-chatbot-config': m006,
   '007-chatbot-sessions': m007,
+  '008-chat-archived': m008,
 };

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ChatPatch } from '../../domain/channel-report.js';
 import type { Chat, Contact } from '../../domain/chat.js';
 import type { ChatRepository, ChatTouch, ChatView, ContactRepository } from '../../ports/messages.js';
-import { toDate } from '../convert.js';
+import { fromBool, toBool, toDate } from '../convert.js';
 import type { ChatsTable, ContactsTable, Database } from '../schema.js';
 import { messageFromRow } from './messages.js';
 
@@ -15,6 +15,7 @@ const chatFromRow = (r: Selectable<ChatsTable>): Chat => ({
   name: r.name,
   unreadMessages: Number(r.unread_messages),
   lastMessageAt: r.last_message_at === null ? null : Number(r.last_message_at),
+  archived: toBool(r.archived),
   createdAt: toDate(r.created_at),
   updatedAt: toDate(r.updated_at),
 });
@@ -112,6 +113,7 @@ export class KyselyChatRepository implements ChatRepository {
         name: p.name ?? null,
         unread_messages: p.unreadMessages ?? 0,
         last_message_at: p.lastMessageAt ?? null,
+        archived: fromBool(p.archived ?? false),
         created_at: now,
         updated_at: now,
       })
@@ -129,6 +131,7 @@ export class KyselyChatRepository implements ChatRepository {
           p.lastMessageAt === undefined
             ? eb.ref('chats.last_message_at')
             : sql<number>`case when chats.last_message_at is null or chats.last_message_at < ${p.lastMessageAt} then ${p.lastMessageAt} else chats.last_message_at end`,
+        archived: p.archived === undefined ? eb.ref('chats.archived') : eb.val(fromBool(p.archived)),
         updated_at: now,
       }))
       .where('instance_id', '=', instanceId)
@@ -138,6 +141,7 @@ export class KyselyChatRepository implements ChatRepository {
           ...(p.name !== undefined ? [eb(sql`coalesce(chats.name, '')`, '!=', p.name ?? '')] : []),
           ...(p.unreadMessages !== undefined ? [eb('chats.unread_messages', '!=', p.unreadMessages)] : []),
           ...(p.lastMessageAt !== undefined ? [eb.or([eb('chats.last_message_at', 'is', null), eb('chats.last_message_at', '<', p.lastMessageAt)])] : []),
+          ...(p.archived !== undefined ? [eb('chats.archived', '!=', fromBool(p.archived))] : []),
         ]),
       )
       .returningAll()

@@ -4,13 +4,14 @@ import type { GroupMetadata } from 'baileys';
 import type { MediaSource } from '../../../domain/outbound.js';
 import type { GroupActions, GroupInfo, GroupSetting, ParticipantAction, ParticipantResult } from '../../../ports/channel-features.js';
 import type { GroupCache } from '../group-cache.js';
-import { pictureOrNull, requireSocket, type SocketGetter } from './socket-access.js';
+import { pictureOrNull, requireSocket, type PictureBytes, type SocketGetter } from './socket-access.js';
 
 export class BaileysGroupActions implements GroupActions {
   constructor(
     private readonly instanceName: string,
     private readonly socket: SocketGetter,
     private readonly cache: GroupCache,
+    private readonly pictureBytes: PictureBytes,
   ) {}
 
   private sock() {
@@ -50,7 +51,8 @@ export class BaileysGroupActions implements GroupActions {
   }
 
   async updatePicture(groupJid: string, picture: MediaSource): Promise<void> {
-    await this.sock().updateProfilePicture(groupJid, picture.kind === 'url' ? { url: picture.url } : picture.data);
+    const sock = this.sock();
+    await sock.updateProfilePicture(groupJid, await this.pictureBytes(picture));
   }
 
   pictureUrl(groupJid: string): Promise<string | null> {

@@ -1,8 +1,10 @@
 // The WhatsApp-Web-only feature sets of one Baileys connection, and how the connection exposes them.
 // The connection (factory.ts) calls `createBaileysFeatures` once per instance with a getter of its current socket,
 // passes `groupCache.get` to makeWASocket's `cachedGroupMetadata`, and `attachFeatures(connection, features)`.
-import type { ChannelCapability, ChannelConnection } from '../../../ports/channel.js';
+import type { MediaSource } from '../../../domain/outbound.js';
+import type { ChannelCapability, ChannelConnection, MediaDownloads } from '../../../ports/channel.js';
 import type { Clock } from '../../../ports/clock.js';
+import { mediaBytes } from '../media-convert.js';
 import { DEFAULT_GROUP_CACHE, GroupCache, type GroupCacheOptions } from '../group-cache.js';
 import { DEFAULT_NUMBER_CHECK, NumberChecker, type NumberCheckOptions } from '../number-check.js';
 import { BaileysChatActions } from './chats.js';
@@ -29,6 +31,8 @@ export interface BaileysFeatureDeps {
   lidOf?: (pnJid: string) => Promise<string | undefined>;
   numberCheck?: Partial<NumberCheckOptions>;
   groupCache?: Partial<GroupCacheOptions>;
+  /** Fetches picture URLs (profile and group pictures) under the outbound policy. */
+  media: MediaDownloads;
 }
 
 export interface BaileysFeatures {
@@ -54,11 +58,12 @@ export function createBaileysFeatures(deps: BaileysFeatureDeps): BaileysFeatures
     sleep,
     { ...DEFAULT_NUMBER_CHECK, ...deps.numberCheck },
   );
+  const pictureBytes = (picture: MediaSource) => mediaBytes(picture, deps.media, deps.media.maxBytes);
   return {
     chats: new BaileysChatActions({ instanceName, socket, numbers, groups: groupCache, clock, sleep, lidOf: deps.lidOf }),
-    profile: new BaileysProfileActions(instanceName, socket),
+    profile: new BaileysProfileActions(instanceName, socket, pictureBytes),
     privacy: new BaileysPrivacyActions(instanceName, socket),
-    groups: new BaileysGroupActions(instanceName, socket, groupCache),
+    groups: new BaileysGroupActions(instanceName, socket, groupCache, pictureBytes),
     labels: new BaileysLabelActions(instanceName, socket),
     groupCache,
     numbers,

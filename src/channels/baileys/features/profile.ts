@@ -2,12 +2,13 @@
 import { jidNormalizedUser, type WABusinessProfile } from 'baileys';
 import type { MediaSource } from '../../../domain/outbound.js';
 import type { BusinessProfile, ProfileActions, ProfileInfo } from '../../../ports/channel-features.js';
-import { pictureOrNull, requireSocket, type SocketGetter } from './socket-access.js';
+import { pictureOrNull, requireSocket, type PictureBytes, type SocketGetter } from './socket-access.js';
 
 export class BaileysProfileActions implements ProfileActions {
   constructor(
     private readonly instanceName: string,
     private readonly socket: SocketGetter,
+    private readonly pictureBytes: PictureBytes,
   ) {}
 
   private sock() {
@@ -55,7 +56,7 @@ export class BaileysProfileActions implements ProfileActions {
 
   async updatePicture(picture: MediaSource): Promise<void> {
     const own = this.requireOwnJid();
-    await this.sock().updateProfilePicture(own, picture.kind === 'url' ? { url: picture.url } : picture.data);
+    await this.sock().updateProfilePicture(own, await this.pictureBytes(picture));
   }
 
   async removePicture(): Promise<void> {

@@ -2,11 +2,15 @@
 import type { WAMessage, WAMessageKey } from 'baileys';
 import { instanceNotConnected } from '../../../domain/errors.js';
 import type { MessageKey } from '../../../domain/message.js';
+import type { MediaSource } from '../../../domain/outbound.js';
 import type { ProviderMessage } from '../../../ports/channel-features.js';
 import type { BaileysSocket } from '../socket.js';
 
 /** The socket of the instance, or undefined while it is not connected. */
 export type SocketGetter = () => BaileysSocket | undefined;
+
+/** A picture as bytes: URLs fetched under the outbound policy (never handed to Baileys to fetch). */
+export type PictureBytes = (picture: MediaSource) => Promise<Buffer>;
 
 /** The live socket, or the "instance not connected" 400. */
 export function requireSocket(socket: SocketGetter, instanceName: string): BaileysSocket {

@@ -1,7 +1,7 @@
 // What the inbound side of the WhatsApp Web channel needs from its connection.
 import type { Logger } from 'pino';
 import type { Instance, InstanceSettings } from '../../../domain/instance.js';
-import type { ChannelEvents } from '../../../ports/channel.js';
+import type { ChannelEvents, MediaDownloads } from '../../../ports/channel.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { BaileysSocket } from '../socket.js';
 
@@ -17,4 +17,6 @@ export interface InboundContext {
   /** A group's metadata changed (refresh the group metadata cache). */
   onGroupChanged?(jid: string): void;
   clock?: Clock;
+  /** Downloads received media (outbound policy, size and time bounds); without it, messages are stored without media. */
+  media?: MediaDownloads;
 }

@@ -82,6 +82,7 @@ export function chatPatch(chat: Chat | ChatUpdate): ChatPatch | undefined {
   const patch: ChatPatch = { remoteJid: chat.id };
   if (chat.name !== undefined) patch.name = chat.name ?? null;
   if (typeof chat.unreadCount === 'number') patch.unreadMessages = Math.max(0, chat.unreadCount);
+  if (typeof chat.archived === 'boolean') patch.archived = chat.archived;
   const last = seconds(chat.conversationTimestamp ?? chat.lastMessageRecvTimestamp ?? undefined);
   if (last > 0) patch.lastMessageAt = last;
   return patch;

@@ -1,33 +1,16 @@
 // Message traffic: upserts (live `notify` and offline/own `append` alike), updates (acks, edits, revokes, poll
 // votes), per-participant receipts and deletes — mapped and handed to core, which dedupes by key id and stores.
-import { downloadMediaMessage, isJidGroup, isJidStatusBroadcast, type BaileysEventMap, type WAMessage, type WAMessageKey } from 'baileys';
+import { isJidGroup, isJidStatusBroadcast, type BaileysEventMap, type WAMessage, type WAMessageKey } from 'baileys';
 import type { InstanceSettings } from '../../../domain/instance.js';
-import type { InboundMedia, InboundMessage, MessageKey, StatusUpdate } from '../../../domain/message.js';
+import type { InboundMessage, MessageKey, StatusUpdate } from '../../../domain/message.js';
 import type { InboundContext } from './context.js';
 import { classifyUpdate, distinctPairs, keyPairs, receiptUpdate } from './event-mapping.js';
+import { withReceivedMedia } from './media.js';
 import { mapKey } from './message-mapping.js';
 import { classifyUpsert } from './message-mapping.js';
 import { decryptVote, votesFromUpdates } from './polls.js';
 
 const nowSeconds = (ctx: InboundContext) => Math.floor((ctx.clock?.now() ?? new Date()).getTime() / 1000);
-
-/** The media of a WhatsApp message, fetched (and re-requested from the phone when expired) only when core stores it. */
-function mediaOf(ctx: InboundContext, raw: WAMessage, message: InboundMessage): InboundMedia {
-  const details = (message.message[message.messageType] ?? {}) as { mimetype?: string; fileName?: string };
-  return {
-    download: async () => {
-      const socket = ctx.socket();
-      const data = await downloadMediaMessage(raw, 'buffer', {}, {
-        logger: ctx.logger,
-        reuploadRequest: async (m) => {
-          if (socket === undefined) throw new Error('the WhatsApp socket is closed: the expired media cannot be re-requested');
-          return socket.updateMediaMessage(m);
-        },
-      });
-      return { data, mimetype: details.mimetype ?? 'application/octet-stream', ...(details.fileName ? { fileName: details.fileName } : {}) };
-    },
-  };
-}
 
 /** Group chats are dropped before anything is stored when the instance ignores groups. */
 const ignored = (settings: InstanceSettings, jid: string | null | undefined) => settings.groupsIgnore && isJidGroup(jid ?? undefined) === true;
@@ -35,14 +18,14 @@ const ignored = (settings: InstanceSettings, jid: string | null | undefined) => 
 export async function handleUpsert(ctx: InboundContext, upsert: BaileysEventMap['messages.upsert'], settings: InstanceSettings): Promise<void> {
   const pairs = distinctPairs(upsert.messages.flatMap((m) => keyPairs(m.key)));
   if (pairs.length > 0) await ctx.events.report({ kind: 'identities', pairs });
-  const received: InboundMessage[] = [];
+  const received: { message: InboundMessage; withMedia?: WAMessage }[] = [];
   const toRead: WAMessageKey[] = [];
   for (const raw of upsert.messages) {
     if (ignored(settings, raw.key.remoteJid)) continue;
     const kind = classifyUpsert(raw);
     switch (kind.kind) {
       case 'message': {
-        received.push(kind.hasMedia ? { ...kind.message, media: mediaOf(ctx, raw, kind.message) } : kind.message);
+        received.push({ message: kind.message, ...(kind.hasMedia ? { withMedia: raw } : {}) });
         if (upsert.type === 'notify' && !raw.key.fromMe && wantsRead(settings, raw.key.remoteJid)) toRead.push(raw.key);
         break;
       }
@@ -63,12 +46,30 @@ export async function handleUpsert(ctx: InboundContext, upsert: BaileysEventMap[
         break;
     }
   }
-  if (received.length > 0) await ctx.events.received(received);
+  await deliver(ctx, received);
   // Read receipts only after the messages are stored: a crash in between must not mark unseen messages read.
   const socket = ctx.socket();
   if (toRead.length > 0 && socket !== undefined) {
     await socket.readMessages(toRead).catch((error: unknown) => ctx.logger.warn({ instance: ctx.instance.name, err: error }, 'sending read receipts failed'));
   }
+}
+
+/**
+ * Hands messages to core in order. Media is downloaded just before its message goes, and each media message goes
+ * on its own, so a batch (an offline backlog) never holds more than one media in memory.
+ */
+async function deliver(ctx: InboundContext, received: { message: InboundMessage; withMedia?: WAMessage }[]): Promise<void> {
+  let run: InboundMessage[] = [];
+  for (const { message, withMedia } of received) {
+    if (withMedia === undefined) {
+      run.push(message);
+      continue;
+    }
+    if (run.length > 0) await ctx.events.received(run);
+    run = [];
+    await ctx.events.received([await withReceivedMedia(ctx, withMedia, message)]);
+  }
+  if (run.length > 0) await ctx.events.received(run);
 }
 
 /** `readMessages` marks chats read; `readStatus` marks status posts (stories) seen. */
