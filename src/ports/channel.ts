@@ -90,6 +90,8 @@ export interface TemplateApi {
 /** One live connection of one instance. Node-local: only the node that owns the instance holds it. */
 export interface ChannelConnection {
   connect(options: { pairingNumber?: string; resume?: boolean }): Promise<ConnectResult>;
+  /** Loads what a lazily loaded channel needs (its feature sets appear after it); other methods call it themselves. */
+  prepare?(): Promise<void>;
   restart(): Promise<ConnectResult>;
   /** Unlinks the account (credentials are wiped); the instance stays and can connect again. */
   logout(): Promise<void>;

@@ -54,6 +54,7 @@ describe('channel capabilities', () => {
     const routed = new Set(CAPABILITY_ROUTES.map(([, , capability]) => capability));
     for (const channel of builtInChannels(config, services)) {
       const connection = channel.open(instanceOf(channel.integration), events);
+      await connection.prepare?.();
       try {
         for (const capability of channel.capabilities) {
           if (OUTBOUND_KINDS.has(capability)) continue; // a send kind is served by its /message/send* route

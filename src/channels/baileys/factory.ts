@@ -1,14 +1,14 @@
 // The WhatsApp Web channel (integration WHATSAPP-BAILEYS) through Baileys: a QR or pairing code links the number,
 // the login lives in the database, and each instance holds one socket (connection.ts). Tests replace `makeSocket`.
-import makeWASocket from 'baileys';
 import type { ChannelCapability, ChannelFactory, ChannelServices } from '../../ports/channel.js';
 import { ConcurrencyGate } from './boot.js';
-import { BaileysConnection, type ConnectionOptions, type Schedule } from './connection.js';
-import { BAILEYS_FEATURE_CAPABILITIES } from './features/index.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './reconnect-policy.js';
-import { DEFAULT_SEND_LIMIT, realSleep, type SendLimiterOptions, type Sleep } from './send-limiter.js';
+import type { Schedule } from './connection-parts.js';
+import { BAILEYS_FEATURE_CAPABILITIES } from './features/capabilities.js';
+import { LazyConnection } from './lazy-connection.js';
+import type { BackoffOptions } from './reconnect-policy.js';
+import type { SendLimiterOptions, Sleep } from './send-limiter.js';
 import type { MakeSocket } from './socket.js';
-import { realRepeat, type Repeat } from './watchdog.js';
+import type { Repeat } from './watchdog.js';
 
 export const BAILEYS_UNSUPPORTED = 'Method not available on WhatsApp Baileys';
 
@@ -48,34 +48,18 @@ export interface BaileysSettings {
   random?: () => number;
 }
 
-const realSchedule: Schedule = (ms, fn) => {
-  const timer = setTimeout(fn, ms);
-  timer.unref?.();
-  return () => clearTimeout(timer);
-};
-
 export function baileysChannel(settings: BaileysSettings, services: ChannelServices): ChannelFactory {
-  const options: ConnectionOptions = {
-    makeSocket: settings.makeSocket ?? makeWASocket,
-    browser: settings.browser,
-    baileysLogLevel: settings.logLevel,
-    qrcodeLimit: settings.qrcodeLimit,
-    backoff: { ...DEFAULT_BACKOFF, maxMs: settings.reconnectMaxMs, ...settings.backoff },
-    send: { ...DEFAULT_SEND_LIMIT, ...settings.send },
-    watchdogIdleMs: settings.watchdogIdleMs,
-    connectWaitMs: settings.connectWaitMs ?? 10_000,
-    resumeSlotMs: 60_000,
-    maxMediaBytes: settings.maxMediaBytes,
-    bootGate: new ConcurrencyGate(Math.max(1, settings.resumeConcurrency)),
-    schedule: settings.schedule ?? realSchedule,
-    repeat: settings.repeat ?? realRepeat,
-    sleep: settings.sleep ?? realSleep,
-    random: settings.random ?? Math.random,
-  };
+  // One gate for every instance of this server, so a restart with many instances does not stampede WhatsApp.
+  const bootGate = new ConcurrencyGate(Math.max(1, settings.resumeConcurrency));
+  let implementation: Promise<typeof import('./load.js')> | undefined;
   return {
     integration: 'WHATSAPP-BAILEYS',
     capabilities: BAILEYS_CAPABILITIES,
     unsupportedMessage: BAILEYS_UNSUPPORTED,
-    open: (instance, events) => new BaileysConnection(instance, events, services, options),
+    open: (instance, events) =>
+      new LazyConnection(async () => {
+        implementation ??= import('./load.js');
+        return (await implementation).openConnection(instance, events, services, settings, bootGate);
+      }),
   };
 }

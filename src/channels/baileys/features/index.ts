@@ -2,7 +2,7 @@
 // The connection (factory.ts) calls `createBaileysFeatures` once per instance with a getter of its current socket,
 // passes `groupCache.get` to makeWASocket's `cachedGroupMetadata`, and `attachFeatures(connection, features)`.
 import type { MediaSource } from '../../../domain/outbound.js';
-import type { ChannelCapability, ChannelConnection, MediaDownloads } from '../../../ports/channel.js';
+import type { ChannelConnection, MediaDownloads } from '../../../ports/channel.js';
 import type { Clock } from '../../../ports/clock.js';
 import { mediaBytes } from '../media-convert.js';
 import { DEFAULT_GROUP_CACHE, GroupCache, type GroupCacheOptions } from '../group-cache.js';
@@ -17,9 +17,7 @@ import { requireSocket, type SocketGetter } from './socket-access.js';
 export { type SocketGetter } from './socket-access.js';
 
 /** The capabilities these feature sets give the channel (add them to BAILEYS_CAPABILITIES). */
-export const BAILEYS_FEATURE_CAPABILITIES: readonly ChannelCapability[] = [
-  'whatsappNumbers', 'markRead', 'archive', 'delete', 'edit', 'presence', 'block', 'profile', 'privacy', 'groups', 'labels',
-];
+export { BAILEYS_FEATURE_CAPABILITIES } from './capabilities.js';
 
 export interface BaileysFeatureDeps {
   instanceName: string;
