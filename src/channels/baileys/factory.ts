@@ -2,13 +2,9 @@
 // the login lives in the database, and each instance holds one socket (connection.ts). Tests replace `makeSocket`.
 import type { ChannelCapability, ChannelFactory, ChannelServices } from '../../ports/channel.js';
 import { ConcurrencyGate } from './boot.js';
-import type { Schedule } from './connection-parts.js';
 import { BAILEYS_FEATURE_CAPABILITIES } from './features/capabilities.js';
 import { LazyConnection } from './lazy-connection.js';
-import type { BackoffOptions } from './reconnect-policy.js';
-import type { SendLimiterOptions, Sleep } from './send-limiter.js';
-import type { MakeSocket } from './socket.js';
-import type { Repeat } from './watchdog.js';
+import type { BaileysSettings } from './settings.js';
 
 export const BAILEYS_UNSUPPORTED = 'Method not available on WhatsApp Baileys';
 
@@ -21,32 +17,6 @@ export const BAILEYS_CAPABILITIES: ReadonlySet<ChannelCapability> = new Set<Chan
   'presence', 'markRead',
   ...BAILEYS_FEATURE_CAPABILITIES,
 ]);
-
-export interface BaileysSettings {
-  /** Shown on the phone under "Linked devices" (CONFIG_SESSION_PHONE_CLIENT / _NAME). */
-  browser: { client: string; name: string };
-  /** Baileys' own log level (LOG_BAILEYS). */
-  logLevel: string;
-  /** QRCODE_LIMIT: QR codes shown per connect before giving up. */
-  qrcodeLimit: number;
-  send: SendLimiterOptions;
-  /** Instances reconnecting at once at boot. */
-  resumeConcurrency: number;
-  /** 0 = off. */
-  watchdogIdleMs: number;
-  /** Longest wait between reconnects after transient disconnects. */
-  reconnectMaxMs: number;
-  maxMediaBytes: number;
-  /** Baileys' `makeWASocket` unless a test installs a fake. */
-  makeSocket?: MakeSocket;
-  /** How long connect waits for the first QR before answering (default 10 s). */
-  connectWaitMs?: number;
-  backoff?: Partial<BackoffOptions>;
-  schedule?: Schedule;
-  repeat?: Repeat;
-  sleep?: Sleep;
-  random?: () => number;
-}
 
 export function baileysChannel(settings: BaileysSettings, services: ChannelServices): ChannelFactory {
   // One gate for every instance of this server, so a restart with many instances does not stampede WhatsApp.
@@ -63,3 +33,5 @@ export function baileysChannel(settings: BaileysSettings, services: ChannelServi
       }),
   };
 }
+
+export type { BaileysSettings } from './settings.js';

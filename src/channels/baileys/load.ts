@@ -5,7 +5,7 @@ import type { Instance } from '../../domain/instance.js';
 import type { ChannelConnection, ChannelEvents, ChannelServices } from '../../ports/channel.js';
 import type { ConcurrencyGate } from './boot.js';
 import { BaileysConnection, type ConnectionOptions, type Schedule } from './connection.js';
-import type { BaileysSettings } from './factory.js';
+import type { BaileysSettings } from './settings.js';
 import { DEFAULT_BACKOFF } from './reconnect-policy.js';
 import { DEFAULT_SEND_LIMIT, realSleep } from './send-limiter.js';
 import { realRepeat } from './watchdog.js';
