@@ -25,6 +25,11 @@ export interface ChatbotEngineOptions extends TurnOptions, IntakeOptions {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Commits wake the engine after this short delay, so a busy instance's hundreds of commits a second cost a few passes,
+ * not one each (a bot's answer waits for its debounce anyway).
+ */
+const COMMIT_WAKE_DELAY_MS = 25;
 /** After an unexpected failure (database), a turn's inputs wait this long instead of spinning. */
 const FAILED_TURN_DELAY_MS = 5000;
 
@@ -45,6 +50,12 @@ export class ChatbotEngine implements ChatbotRuntime {
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private commitWake: NodeJS.Timeout | undefined;
+  private gapTimer: NodeJS.Timeout | undefined;
+  /** Something may be due that the timer does not know of (new inputs, changed sessions, finished turns, a poll). */
+  private dirty = true;
+  /** When the armed timer fires (epoch ms): until then, with nothing dirty, a pass only takes new events. */
+  private nextDueMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -62,13 +73,17 @@ export class ChatbotEngine implements ChatbotRuntime {
     this.sessions = new SessionWriter(store, data, clock, () => this.sessionsChanged());
     this.turns = new TurnRunner({ store, providers: this.providers, enabled: this.enabled, outlet, data, clock, logger, sessions: this.sessions, configs: this.configs, options });
     this.intake = new OutboxIntake(store, data, clock, this.configs, options);
-    store.onEventsCommitted(() => this.wake());
+    store.onEventsCommitted(() => this.wakeAfterCommit());
   }
 
   async start(): Promise<void> {
     await this.intake.init();
     this.stopped = false;
-    this.poll = setInterval(() => this.wake(), this.options.pollIntervalMs);
+    this.poll = setInterval(() => {
+      // Sessions changed through another node (changeStatus) are seen here.
+      this.dirty = true;
+      this.wake();
+    }, this.options.pollIntervalMs);
     this.poll.unref();
     this.wake();
   }
@@ -78,14 +93,27 @@ export class ChatbotEngine implements ChatbotRuntime {
     this.stopped = true;
     clearInterval(this.poll);
     clearTimeout(this.timer);
+    clearTimeout(this.commitWake);
+    clearTimeout(this.gapTimer);
     await this.chain;
     await Promise.allSettled([...this.inFlight]);
+    await this.intake.flush().catch((error: unknown) => this.logger.warn({ err: error }, 'chatbot engine cursor not written'));
   }
 
   /** One full pass now (intake, due turns, expiries), waiting for the turns it starts. Tests drive a manual clock with it. */
   async tick(): Promise<void> {
+    this.dirty = true;
     await (this.chain = this.chain.then(() => this.pass()));
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private wakeAfterCommit(): void {
+    if (this.stopped || this.commitWake !== undefined) return;
+    this.commitWake = setTimeout(() => {
+      this.commitWake = undefined;
+      this.wake();
+    }, COMMIT_WAKE_DELAY_MS);
+    this.commitWake.unref();
   }
 
   wake(): void {
@@ -101,6 +129,12 @@ export class ChatbotEngine implements ChatbotRuntime {
     if (this.stopped) return;
     try {
       const waitingOnGap = await this.intake.drain();
+      if (this.intake.takeStoredCount() > 0) this.dirty = true;
+      if (!this.dirty && this.clock.now().getTime() < this.nextDueMs) {
+        if (waitingOnGap) this.armGapRecheck();
+        return;
+      }
+      this.dirty = false;
       await this.startDueTurns();
       await this.expire();
       await this.arm(waitingOnGap);
@@ -131,6 +165,7 @@ export class ChatbotEngine implements ChatbotRuntime {
         .finally(() => {
           this.busy.delete(key);
           this.inFlight.delete(turn);
+          this.dirty = true;
           this.wake();
         });
       this.inFlight.add(turn);
@@ -160,11 +195,25 @@ export class ChatbotEngine implements ChatbotRuntime {
     if (this.stopped) return;
     const [input, expiry] = await Promise.all([this.store.botSessions.nextInputDue(), this.store.botSessions.nextExpiry()]);
     const next = Math.min(input?.getTime() ?? Infinity, expiry?.getTime() ?? Infinity);
-    let delay = next === Infinity ? undefined : Math.max(0, next - this.clock.now().getTime());
-    if (waitingOnGap) delay = Math.min(delay ?? Infinity, 100);
-    if (delay === undefined) return;
-    this.timer = setTimeout(() => this.wake(), Math.min(delay, MAX_TIMER_MS));
+    this.nextDueMs = next;
+    if (waitingOnGap) this.armGapRecheck();
+    if (next === Infinity) return;
+    const delay = Math.max(0, next - this.clock.now().getTime());
+    this.timer = setTimeout(() => {
+      this.dirty = true;
+      this.wake();
+    }, Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
+  }
+
+  /** A hole in the outbox seqs (a transaction still committing) is looked at again shortly. */
+  private armGapRecheck(): void {
+    if (this.gapTimer !== undefined) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      this.wake();
+    }, 100);
+    this.gapTimer.unref();
   }
 
   /** The cached configuration; a disabled provider's (its sessions may still expire) is read directly. */
@@ -184,6 +233,7 @@ export class ChatbotEngine implements ChatbotRuntime {
   }
 
   sessionsChanged(): void {
+    this.dirty = true;
     this.wake();
   }
 

@@ -13,6 +13,12 @@ import { resolveBot } from './turns.js';
 
 export const CONSUMER = 'chatbot-engine';
 const BATCH = 500;
+/**
+ * With no input to store, the cursor is written at most this often: on a busy instance without bots, a write per
+ * pass would cost more than the messages themselves. After a crash the few events since are read again and, holding
+ * no input, are skipped again (inputs are unique by event id anyway).
+ */
+const IDLE_CURSOR_WRITE_MS = 1000;
 
 export interface IntakeOptions {
   /** How long a hole in the outbox seqs is waited for (a transaction still committing) before it is skipped. */
@@ -21,6 +27,8 @@ export interface IntakeOptions {
 
 export class OutboxIntake {
   private cursor = 0;
+  private cursorWrittenAt = -Infinity;
+  private storedSinceCheck = 0;
   /** First time each missing seq was seen (monotonic ms). */
   private readonly gaps = new Map<number, number>();
 
@@ -40,6 +48,18 @@ export class OutboxIntake {
       this.cursor = await this.store.outbox.lastSeq();
       await this.store.botSessions.setCursor(CONSUMER, this.cursor);
     }
+  }
+
+  /** How many inputs were stored since the last call (the engine looks for due turns only when there are new ones). */
+  takeStoredCount(): number {
+    const stored = this.storedSinceCheck;
+    this.storedSinceCheck = 0;
+    return stored;
+  }
+
+  /** Writes the cursor an idle pass may have left unwritten (on stop). */
+  async flush(): Promise<void> {
+    await this.store.botSessions.setCursor(CONSUMER, this.cursor);
   }
 
   /** Takes everything committed so far; true when a gap is still being waited for. */
@@ -102,11 +122,19 @@ export class OutboxIntake {
       const previous = dueByContact.get(key);
       dueByContact.set(key, { instanceId: event.instanceId, remoteJid, due: previous === undefined || debounceMs === 0 ? due : new Date(Math.max(previous.due.getTime(), due.getTime())) });
     }
+    if (inputs.length === 0) {
+      if (performance.now() - this.cursorWrittenAt < IDLE_CURSOR_WRITE_MS) return;
+      await this.store.botSessions.setCursor(CONSUMER, next);
+      this.cursorWrittenAt = performance.now();
+      return;
+    }
     await this.store.transaction(async (tx) => {
       for (const input of inputs) await tx.botSessions.enqueueInput(input);
       // Debounce restarts with every message: the contact's pending inputs are all due at the newest due time.
       for (const c of dueByContact.values()) await tx.botSessions.deferInputs(c.instanceId, c.remoteJid, c.due);
       await tx.botSessions.setCursor(CONSUMER, next);
     });
+    this.cursorWrittenAt = performance.now();
+    this.storedSinceCheck += inputs.length;
   }
 }
