@@ -17,6 +17,27 @@ const TO = '5511987654321';
 const TO_JID = `${TO}@s.whatsapp.net`;
 
 /** A minimal OGG page carrying an OpusHead: what a voice note already in WhatsApp's format starts with. */
+/** A real WAV file: `seconds` of a 440 Hz tone, 16-bit mono PCM at 16 kHz. */
+function sineWav(seconds: number): Buffer {
+  const rate = 16_000;
+  const samples = rate * seconds;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0, 'latin1');
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8, 'latin1');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'latin1');
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12_000), 44 + i * 2);
+  return wav;
+}
+
 function oggOpus(): Buffer {
   const head = Buffer.concat([Buffer.from('OpusHead'), Buffer.from([1, 1, 0x38, 0x01, 0x80, 0xbb, 0, 0, 0, 0, 0])]);
   const header = Buffer.alloc(27);
@@ -124,6 +145,17 @@ for (const kind of databaseKinds()) {
       } else {
         assertEvolutionError(result, 400, FFMPEG_MISSING);
       }
+    });
+
+    it('sendWhatsAppAudio: a WAV is converted to an OGG/Opus voice note by ffmpeg', async (t) => {
+      if (!(await ffmpegAvailable())) return t.skip('ffmpeg is not installed on this machine');
+      const { content, body } = await send('sendWhatsAppAudio', { number: TO, audio: sineWav(1).toString('base64') });
+      const audio = content.audio as Buffer;
+      assert.equal(audio.subarray(0, 4).toString('latin1'), 'OggS', 'an Ogg container');
+      assert.ok(audio.includes(Buffer.from('OpusHead')), 'carrying Opus');
+      assert.equal(content.ptt, true);
+      assert.equal(content.mimetype, 'audio/ogg; codecs=opus');
+      assertMsgObject(body, TO_JID, 'audioMessage');
     });
 
     it('sendSticker: an image is converted to WebP', async () => {
