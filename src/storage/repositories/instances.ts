@@ -8,6 +8,7 @@ import type { Endpoint } from '../../domain/delivery.js';
 import { endpointFromRow } from './endpoints.js';
 import { proxyFromRow } from './proxies.js';
 import { settingsFromRow } from './settings.js';
+import { isUniqueViolation } from './batch.js';
 
 export function instanceFromRow(row: Selectable<InstancesTable>): Instance {
   return {
@@ -30,10 +31,6 @@ export function instanceFromRow(row: Selectable<InstancesTable>): Instance {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 export class KyselyInstanceRepository implements InstanceRepository {
   constructor(private readonly db: Kysely<Database>) {}

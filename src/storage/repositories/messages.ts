@@ -5,6 +5,7 @@ import { isStatusAdvance, type Message, type MessageContent, type MessageKey, ty
 import type { MessageQuery, MessageRepository, MessageUpdateRepository, StoredMessage } from '../../ports/messages.js';
 import { fromBool, toBool, toDate } from '../convert.js';
 import type { Database, MessagesTable } from '../schema.js';
+import { isUniqueViolation } from './batch.js';
 
 export function messageFromRow(row: Selectable<MessagesTable>): StoredMessage {
   const extra = row.key_extra === null ? {} : (JSON.parse(row.key_extra) as Partial<MessageKey>);
@@ -23,10 +24,6 @@ export function messageFromRow(row: Selectable<MessagesTable>): StoredMessage {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 export class KyselyMessageRepository implements MessageRepository {
   constructor(private readonly db: Kysely<Database>) {}
