@@ -17,6 +17,8 @@ import { RetryCounterCache, socketConfig } from './socket-config.js';
 import { disconnectCode, type BaileysSocket } from './socket.js';
 import { Watchdog, watchdogOptions } from './watchdog.js';
 
+const CREDS_SAVE_RETRIES = 5;
+
 export abstract class SocketLifecycle {
   protected socket: BaileysSocket | undefined;
   private auth: DatabaseAuthState | undefined;
@@ -84,7 +86,7 @@ export abstract class SocketLifecycle {
       }),
     );
     this.socket = sock;
-    const saveCreds = () => void auth.saveCreds().catch((err: unknown) => this.logger.error({ err }, 'saving the WhatsApp login failed'));
+    const saveCreds = () => void this.saveCreds(auth, 0);
     // Updates of one socket are handled one after the other, in the order Baileys emitted them.
     let updates = Promise.resolve();
     const onUpdate = (update: Partial<SocketState>) => void (updates = updates.then(() => this.onConnectionUpdate(sock, update)));
@@ -105,6 +107,23 @@ export abstract class SocketLifecycle {
       sock.ev.off('connection.update', onUpdate);
       unbindInbound();
     };
+  }
+
+  /**
+   * Baileys mutates the creds in place and announces it once: a failed write (database briefly down) is retried, since
+   * a lost creds update can unlink the device. Each attempt writes the creds as they are then.
+   */
+  private async saveCreds(auth: DatabaseAuthState, attempt: number): Promise<void> {
+    try {
+      await auth.saveCreds();
+    } catch (err) {
+      if (attempt >= CREDS_SAVE_RETRIES) {
+        this.logger.error({ err, attempts: attempt + 1 }, 'saving the WhatsApp login failed; giving up until the next change');
+        return;
+      }
+      this.logger.warn({ err, attempt: attempt + 1 }, 'saving the WhatsApp login failed; retrying');
+      this.options.schedule(1000 * 2 ** attempt, () => void this.saveCreds(auth, attempt + 1));
+    }
   }
 
   protected detach(): void {
